@@ -1,0 +1,49 @@
+# storyline: `make run` builds the default corpus into the embedded store; `make test` checks everything.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+SL      := $(VENV)/bin/storyline
+CORPUS  ?= ../shared/seeds
+OUT     ?= out
+DB      ?= $(OUT)/storyline.db
+
+.PHONY: install run serve test lint typecheck unit bench browser-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[all]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@mkdir -p $(OUT)
+	@echo "== storyline build $(CORPUS) -> $(DB)"
+	$(SL) build $(CORPUS) --db $(DB); status=$$?; [ $$status -le 1 ] || exit $$status
+	@echo "== stories in $(DB)"
+	$(SL) stories --db $(DB)
+	$(SL) export --db $(DB) --format json -o $(OUT)/dossier.json
+	$(SL) export --db $(DB) --format md -o $(OUT)/dossier.md
+	@echo
+	@echo "Done. The store is $(DB); the dossier is $(OUT)/dossier.json (and $(OUT)/dossier.md)."
+	@echo "Browse it with:  $(SL) serve --db $(DB)   then open http://127.0.0.1:8000"
+
+serve: install
+	$(SL) serve --db $(DB)
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+unit: install
+	$(VENV)/bin/pytest
+
+test: lint typecheck unit
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
