@@ -106,7 +106,7 @@ def extract(
     stream: Iterator[Article] = articles()
     if enrich:
         try:
-            from storyline.enrich import Enricher
+            from storyline.enrich import Enricher  # type: ignore[attr-defined,unused-ignore]
 
             stream = Enricher(settings).pipe(stream)
         except (ImportError, OSError, StorylineError) as exc:
