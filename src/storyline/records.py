@@ -227,11 +227,14 @@ class Article(Record):
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data; the enrichment fields appear only once enrichment ran."""
-        d = Record.to_dict(self)
+        plain = Record.to_dict(self)
         for k in ("mentions", "quotes", "times", "enrich_note"):
-            if d.get(k) is None:
-                d.pop(k, None)
-        return d
+            if plain.get(k) is None:
+                plain.pop(k, None)
+        # Contract fields first, in the contract's order, so the JSON reads like its table.
+        ordered = {k: plain.pop(k) for k in self.CONTRACT_FIELDS}
+        ordered.update(plain)
+        return ordered
 
 
 # ---------------------------------------------------- stories and events ---
@@ -323,6 +326,7 @@ class Story(Record):
     first: str | None = None  # earliest publication date among its articles
     last: str | None = None
     duplicates: dict[str, str] = field(default_factory=dict)  # article id -> id of its original
+    notes: dict[str, str] = field(default_factory=dict)  # article id -> why it stands alone / lacks a feature
 
 
 @dataclass(frozen=True, slots=True)
