@@ -1,0 +1,439 @@
+"""Metadata of an HTML news page: title, dates, bylines, outlet and kind.
+
+Each field is chosen from candidates in a fixed order of trust: the page's
+JSON-LD article (written for search engines, so deliberate), then its
+OpenGraph / ``<meta>`` tags, then what is printed on the page (``<h1>``, the
+byline, ``<time>`` elements), then htmldate's and trafilatura's heuristics.
+
+Two of trafilatura's typical misses are fixed here rather than in a fork:
+
+* titles keep the site name ("Headline | Site", "Headline - Site Name"):
+  :func:`strip_site_name` drops a leading or trailing segment that names the
+  site (og:site_name, JSON-LD publisher, the host name) or that the page's own
+  ``<h1>`` shows is not part of the headline;
+* a UTC timestamp can fall a day off the date the outlet prints:
+  :func:`choose_published` keeps the markup timestamp only when htmldate (which
+  weighs more sources) or the first date printed on the page agrees with it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from storyline.extract.common import iso_date, normalise_authors
+from storyline.extract.jsonld import JsonLdArticle
+
+# ------------------------------------------------------------------ meta ---
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """The ``<head>`` facts of a page: meta tags by lower-cased name/property, and links."""
+
+    meta: dict[str, str]
+    title: str | None
+    h1: str | None
+    canonical: str | None
+    lang: str | None
+
+    def get(self, *names: str) -> str | None:
+        """The first non-empty meta value among ``names``."""
+        for n in names:
+            v = self.meta.get(n)
+            if v:
+                return v
+        return None
+
+
+def _clean(text: str | None) -> str | None:
+    if not text:
+        return None
+    s = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    return s or None
+
+
+def read_page_meta(tree: HtmlElement) -> PageMeta:
+    """Collect meta tags, ``<title>``, the first ``<h1>``, the canonical link and ``lang``."""
+    meta: dict[str, str] = {}
+    for el in tree.iterfind(".//meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        value = el.get("content")
+        if key and value and value.strip():
+            meta.setdefault(key.strip().lower(), value.strip())
+    title_el = tree.find(".//title")
+    h1_text = None
+    for h1 in tree.iterfind(".//h1"):
+        h1_text = _clean(h1.text_content())
+        if h1_text and len(h1_text) > 3:
+            break
+    canonical = None
+    for link in tree.iterfind(".//link"):
+        if (link.get("rel") or "").lower() == "canonical" and (link.get("href") or "").startswith("http"):
+            canonical = link.get("href")
+            break
+    lang = tree.get("lang") or tree.get("xml:lang") or meta.get("og:locale") or meta.get("content-language")
+    return PageMeta(
+        meta=meta,
+        title=_clean(title_el.text_content()) if title_el is not None else None,
+        h1=h1_text,
+        canonical=canonical,
+        lang=lang,
+    )
+
+
+# ---------------------------------------------------------------- outlet ---
+
+
+def readable_host(url: str | None) -> str | None:
+    """The host of ``url`` without ``www.``/``m.``/``amp.`` ("https://www.bbc.co.uk/x" -> "bbc.co.uk")."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    host = re.sub(r"^(www\d?|m|amp|mobile|edition)\.", "", host.lower())
+    return host or None
+
+
+def choose_outlet(pm: PageMeta, ld: JsonLdArticle | None, url: str | None) -> tuple[str | None, str | None]:
+    """(outlet, how it was found): og:site_name, JSON-LD publisher, application-name or the URL's host."""
+    site = _clean(pm.get("og:site_name"))
+    if site and not site.startswith("http"):
+        return site, "og:site_name"
+    if ld and ld.publisher and len(ld.publisher) < 80:
+        return ld.publisher, "json-ld"
+    app = _clean(pm.get("application-name", "apple-mobile-web-app-title"))
+    if app and len(app) < 60:
+        return app, "application-name"
+    host = readable_host(url)
+    return (host, "url") if host else (None, None)
+
+
+# ----------------------------------------------------------------- title ---
+
+# Separators between a headline and the site name, in the order sites use them.
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|:)\s+|\s*\|\s*")
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s).casefold()
+    return "".join(c for c in s if c.isalnum())
+
+
+def _names_site(segment: str, sites: list[str]) -> bool:
+    """True when ``segment`` is (a form of) one of the site names or host labels."""
+    f = _fold(segment)
+    if not f:
+        return True
+    for site in sites:
+        g = _fold(site)
+        if not g:
+            continue
+        if f == g or (len(f) >= 3 and (f in g or g in f) and len(segment.split()) <= 5):
+            return True
+    return False
+
+
+def strip_site_name(title: str, sites: list[str], h1: str | None = None) -> str:
+    """``title`` without a leading/trailing segment naming the site.
+
+    "Headline | Site" and "Site - Headline" lose "Site" when it matches one of
+    ``sites`` (site name, publisher, host). With no such match, a page whose
+    ``<h1>`` equals one segment run tells which part is the headline.
+    """
+    parts = _SEPARATORS.split(title)
+    seps = _SEPARATORS.findall(title)
+    if len(parts) < 2:
+        return title
+    # Drop matching segments from both ends (a title can carry "Section | Site").
+    lo, hi = 0, len(parts)
+    while hi - lo > 1 and _names_site(parts[hi - 1], sites):
+        hi -= 1
+    while hi - lo > 1 and _names_site(parts[lo], sites):
+        lo += 1
+    if (lo, hi) != (0, len(parts)):
+        out = parts[lo]
+        for i in range(lo + 1, hi):
+            out += seps[i - 1] + parts[i]
+        return out.strip()
+    if h1:
+        fh = _fold(h1)
+        for i in range(len(parts)):
+            acc = parts[i]
+            for j in range(i + 1, len(parts) + 1):
+                if _fold(acc) == fh:
+                    return acc.strip()
+                if j < len(parts):
+                    acc += seps[j - 1] + parts[j]
+    return title
+
+
+def choose_title(pm: PageMeta, ld: JsonLdArticle | None, sites: list[str]) -> str | None:
+    """The headline: JSON-LD headline, og:title, twitter:title, ``<title>``, then ``<h1>``; site name removed."""
+    candidates = [
+        ld.headline if ld else None,
+        pm.get("og:title"),
+        pm.get("twitter:title"),
+        pm.title,
+        pm.get("title", "dc.title", "sailthru.title", "parsely-title"),
+        pm.h1,
+    ]
+    for cand in candidates:
+        c = _clean(cand)
+        if c and len(c) > 2 and not c.startswith("http"):
+            return strip_site_name(c, sites, pm.h1) or c
+    return None
+
+
+# ----------------------------------------------------------------- dates ---
+
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "article.published", "published_time", "pubdate", "publishdate", "publish-date", "publish_date",
+    "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
+    "parsely-pub-date", "cxenseparse:recs:publishtime", "article_date_original", "originalpublicationdate",
+)
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
+                  "dcterms.modified", "last-modified", "lastmod")
+_UTC = re.compile(r"(Z|[+-]00:?00)$")
+_DATEISH_CLASS = re.compile(r"date|time|publish|posted|byline|meta|dateline|datum|fecha|data", re.I)
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def printed_dates(tree: HtmlElement, limit: int = 12) -> list[date]:
+    """Dates written for readers: ``<time>`` text and short date/byline elements, in page order.
+
+    Parsed with htmldate's pattern-based reader (fast, multilingual month names)
+    rather than dateparser, which costs milliseconds per string.
+    """
+    from htmldate.extractors import try_date_expr
+
+    lo, hi = datetime(1995, 1, 1), datetime.now() + timedelta(days=2)
+    out: list[date] = []
+    seen = 0
+    for el in tree.iter("time", "span", "div", "p", "li", "small", "abbr"):
+        if el.tag != "time" and not _DATEISH_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")):
+            continue
+        text = _clean(el.text_content())
+        if not text or len(text) > 80 or not re.search(r"\d", text):
+            continue
+        seen += 1
+        if seen > 40:
+            break
+        try:
+            found = try_date_expr(text, "%Y-%m-%d", False, lo, hi)
+        except (ValueError, TypeError, OverflowError):
+            found = None
+        d = _day(found)
+        if d:
+            out.append(d)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def structured_dates(pm: PageMeta, ld: JsonLdArticle | None, tree: HtmlElement) -> tuple[str | None, str | None]:
+    """(published, updated) as the page's markup states them, ISO 8601 with the page's offset."""
+    pub = ld.date_published if ld else None
+    upd = ld.date_modified if ld else None
+    pub = pub or pm.get(*_PUBLISHED_META)
+    upd = upd or pm.get(*_MODIFIED_META)
+    if not pub:
+        for el in tree.iterfind(".//time"):
+            dt = el.get("datetime")
+            if dt and re.match(r"\d{4}-\d{2}-\d{2}", dt.strip()):
+                pub = dt.strip()
+                break
+    return _iso(pub), _iso(upd)
+
+
+def _iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    v = value.strip()
+    # Fast path for ISO-like strings: iso_date falls back to dateparser, which is slow.
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?", v)
+    if m:
+        d, t, tz = m.groups()
+        if _day(d) is None:
+            return None
+        if not t:
+            return d
+        return iso_date(f"{d}T{t}{tz or ''}")
+    if re.fullmatch(r"\d{10}(\d{3})?", v):  # a Unix timestamp (seconds or ms)
+        try:
+            from datetime import UTC
+
+            return datetime.fromtimestamp(int(v[:10]), UTC).isoformat(timespec="seconds")
+        except (ValueError, OverflowError, OSError):
+            return None
+    if len(v) > 60:
+        return None
+    # htmldate's pattern reader, not dateparser: same coverage of written dates here, 100x faster.
+    from htmldate.extractors import try_date_expr
+
+    try:
+        found = try_date_expr(v, "%Y-%m-%d", False, datetime(1995, 1, 1), datetime.now() + timedelta(days=2))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return found if _day(found) else None
+
+
+def choose_published(
+    structured: str | None, found: str | None, printed: list[date]
+) -> tuple[str | None, str]:
+    """The publication date and where it came from.
+
+    ``structured`` is the markup's timestamp (JSON-LD, meta tags, ``<time>``),
+    ``found`` htmldate's choice (which weighs more sources, date only),
+    ``printed`` the dates written for readers in page order. When markup and
+    htmldate agree on the day, the markup value is kept for its time and
+    offset; when they disagree, the first printed date settles it if it names
+    one of them, else htmldate's day wins (it was right more often on
+    news-metadata-dev: 0.876 vs 0.871 same-day; the printed tie-break adds 0.005).
+    """
+    sday = _day(structured)
+    fday = _day(found)
+    if sday and (fday is None or sday == fday):
+        return structured, "markup"
+    if sday and fday:
+        if printed and printed[0] == sday:
+            return structured, "markup+printed"
+        return fday.isoformat(), "htmldate"
+    if fday:
+        return fday.isoformat(), "htmldate"
+    if printed:
+        return printed[0].isoformat(), "printed"
+    return None, "none"
+
+
+# --------------------------------------------------------------- authors ---
+
+# citation_author first: on scholarly pages "author" often lists cited authors.
+_AUTHOR_META = ("citation_author", "author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl",
+                "dcterms.creator", "cxenseparse:author")
+
+
+# Link texts and cues around a byline ("View all posts by X", "Posted by X", "Autor: X").
+_BYLINE_CUE = re.compile(
+    r"^\s*(view all posts by|all posts by|more (posts|articles|stories) (by|from)|posted by|written by|"
+    r"articles? by|geschrieben von|verfasst von|ein beitrag von|autor(in)?:|author:|auteur\s*:|publi[ée] par|"
+    r"escrito por|publicado por)\s*",
+    re.I,
+)
+
+
+def _authors_of(value: str | list[str]) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    return normalise_authors([_BYLINE_CUE.sub("", v) for v in items if isinstance(v, str)])
+
+
+def choose_authors(
+    pm: PageMeta, ld: JsonLdArticle | None, tree: HtmlElement, sites: list[str]
+) -> tuple[str, ...]:
+    """Byline names: JSON-LD authors, author meta tags, then trafilatura's byline finder.
+
+    A source whose only names are the site itself (``sites``: outlet, host...)
+    gives way to a later source naming a person; when no later source has
+    one, the site name is kept (small sites and press offices sign as
+    themselves, and annotators count that as the byline).
+    """
+    site_keys = {_fold(x) for x in sites if x}
+
+    def is_site(names: tuple[str, ...]) -> bool:
+        return all(_fold(n) in site_keys or any(_fold(n) in k for k in site_keys) for n in names)
+
+    candidates: list[tuple[str, ...]] = []
+    if ld and ld.authors:
+        candidates.append(_authors_of(list(ld.authors)))
+    for key in _AUTHOR_META:
+        v = pm.meta.get(key)
+        if v and not v.startswith("http"):
+            candidates.append(_authors_of(v))
+    fallback: tuple[str, ...] = ()
+    for names in candidates:
+        if names and not is_site(names):
+            return names
+        fallback = fallback or names
+    from trafilatura.metadata import extract_author
+
+    try:
+        found = extract_author(tree)
+    except (ValueError, TypeError):
+        found = None
+    names = _authors_of(found) if found else ()
+    if names and (not fallback or not is_site(names)):
+        return names
+    return fallback
+
+
+# ------------------------------------------------------------------ kind ---
+
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "editorial": ("editorial", "editorials", "leitartikel", "editorial-board", "editoriales", "editoriale",
+                  "éditorial", "editoriaux", "社説", "사설", "社论"),
+    "opinion": ("opinion", "opinions", "op-ed", "oped", "op-eds", "commentary", "comment", "commentisfree",
+                "column", "columns", "columnists", "meinung", "kommentar", "kommentare", "gastbeitrag",
+                "tribune", "tribunes", "tribuna", "opinión", "opinião", "opinione", "opinie", "mening",
+                "debate", "debatt", "칼럼", "오피니언", "オピニオン", "コラム", "评论"),
+    "analysis": ("analysis", "analyse", "analysen", "análisis", "analisi", "news-analysis", "explainer", "해설"),
+}
+
+
+def _kind_of_word(word: str) -> str | None:
+    w = word.strip().casefold()
+    for kind, words in _KIND_WORDS.items():
+        if w in words:
+            return kind
+    return None
+
+
+def choose_kind(pm: PageMeta, ld: JsonLdArticle | None, url: str | None) -> tuple[str, str | None]:
+    """(kind, evidence): JSON-LD @type, article:section, breadcrumbs, then URL path segments."""
+    if ld:
+        for t in ld.types:
+            tl = t.lower()
+            if tl == "opinionnewsarticle":
+                return "opinion", "json-ld @type"
+            if tl == "analysisnewsarticle":
+                return "analysis", "json-ld @type"
+    sections = [pm.get("article:section", "section", "parsely-section"), ld.section if ld else None]
+    for sec in sections:
+        if sec:
+            for part in re.split(r"[,/>|]", sec):
+                k = _kind_of_word(part)
+                if k:
+                    return k, "article:section"
+    if ld:
+        for crumb in ld.breadcrumbs:
+            k = _kind_of_word(crumb)
+            if k:
+                return k, "breadcrumbs"
+    if url:
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            path = ""
+        for seg in path.split("/")[:-1]:
+            k = _kind_of_word(seg)
+            if k:
+                return k, "url"
+    return "news", None
