@@ -83,11 +83,12 @@ def run_storyline(gold: dict[str, Any], pages: dict[str, str]) -> list[dict[str,
 def run_trafilatura(gold: dict[str, Any], pages: dict[str, str]) -> list[dict[str, Any]]:
     """trafilatura alone: bare_extraction with metadata, default settings."""
     from trafilatura import bare_extraction
+    from trafilatura.settings import Document
 
-    out = []
+    out: list[dict[str, Any]] = []
     for k, html in pages.items():
         d = bare_extraction(html, url=gold[k].get("url") or None, with_metadata=True)
-        if d is None:
+        if not isinstance(d, Document):  # None when nothing was extracted
             out.append({"source": f"html/{k}.gz", "text": ""})
             continue
         out.append({
@@ -143,9 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     names = list(result["systems"])
     print(f"{'field':<20}" + "".join(f"{n:>14}" for n in names))
-    for field, fig in FIELDS:
-        row = [result["systems"][n][field][fig] for n in names]
-        print(f"{field + ' ' + fig:<20}" + "".join(f"{'-' if v is None else v:>14}" for v in row))
+    for field, figure in FIELDS:
+        row = [result["systems"][n][field][figure] for n in names]
+        print(f"{field + ' ' + figure:<20}" + "".join(f"{'-' if v is None else v:>14}" for v in row))
     print(f"{'seconds':<20}" + "".join(f"{result['systems'][n]['seconds']:>14}" for n in names))
     print(f"wrote {args.out}")
     return 0

@@ -13,7 +13,8 @@ from lxml.html import fromstring
 
 from storyline.errors import ExtractError
 from storyline.extract import extract_article
-from storyline.extract.html import extract_html_page, remove_furniture
+from storyline.extract.html import extract_html_page, provenance_notes, remove_furniture
+from storyline.extract.html_byline import marked_bylines, printed_bylines
 from storyline.extract.html_meta import choose_published, strip_site_name
 from storyline.extract.jsonld import parse_jsonld
 from storyline.records import Article, RawDoc
@@ -58,6 +59,15 @@ def test_recall_pass_rescues_a_body_the_precision_filter_drops() -> None:
     assert "easily outpacing the Dow Jones Industrial Average" in art.text
 
 
+def test_full_cascade_replaces_a_teaser_on_a_page_full_of_prose() -> None:
+    # trafilatura's fast modes return a 315-character box here while the page's <p>
+    # elements hold 4,400 characters: the full cascade finds the article.
+    art = extract_html_page(meta_page("umweltbundesamt.de-atomkraft.html"))
+    assert len(art.text) > 2000
+    assert "denn die Entsorgung" in art.text
+    assert "Energien auszubauen und Technologien" in art.text
+
+
 def test_opinion_kind_from_url_or_markup() -> None:
     doc, _truth = bench_page("04a6711c")  # nytimes.com/2019/11/19/opinion/...
     art = extract_html_page(doc)
@@ -87,6 +97,62 @@ def test_site_name_person_loses_to_a_person_byline() -> None:
     assert art.authors == ("Michael Hingston",)
     assert art.outlet == "National Geographic"
     assert art.published and art.published.startswith("2020-01-06")
+
+
+def test_byline_in_a_wordpress_post_whose_class_names_its_category() -> None:
+    # <div class="post ... category-hertha-bsc">: trafilatura's pruning drops the whole post
+    # (its "category" rule), and with it the "author vcard" byline.
+    art = extract_html_page(meta_page("hertha-blog.de.dame.html"))
+    assert art.authors == ("Daniel",)
+
+
+def test_byline_from_a_yoast_webpage_graph() -> None:
+    # no Article object in the JSON-LD, only a WebPage whose author points to a Person
+    art = extract_html_page(meta_page("diem25.org.climate.html"))
+    assert art.authors == ("Giovanni Gaggero",)
+
+
+def test_printed_byline_with_a_cue_word() -> None:
+    art = extract_html_page(meta_page("7mind.de.grenzen.html"))  # <i>von Daniela Obers</i>
+    assert art.authors == ("Daniela Obers",)
+
+
+def test_marked_bylines_skip_comments_forms_and_bare_cues() -> None:
+    html = """<html><body><article class="post category-news">
+      <span class="byline">By</span><span class="author">By Jane Doe</span><p>Text.</p></article>
+      <div id="comments"><div class="comment-author">Troll Person</div></div>
+      <form><label class="author-name">Name (required)</label></form></body></html>"""
+    assert list(marked_bylines(fromstring(html))) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p><em>Von Max Muster | 12.10.2020</em></p>", ["Max Muster"]),
+        ("<div><span>By Jane Doe and John Roe</span></div>", ["Jane Doe and John Roe"]),
+        ("<p class='meta'>Autor: Peter Maahn/SP-X</p>", ["Peter Maahn"]),
+        ("<h4>By Giovanni Gaggero | 12/10/2020</h4>", ["Giovanni Gaggero"]),
+        # a sentence that happens to open with a cue word is not a byline
+        ("<p>Von Montag an gilt die neue Regel für alle Fahrgäste im Nahverkehr.</p>", []),
+        ("<p>by the way, nothing here</p>", []),
+    ],
+)
+def test_printed_bylines(html: str, expected: list[str]) -> None:
+    assert list(printed_bylines(fromstring(f"<html><body>{html}</body></html>"))) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<p>", "</p>", "<span class='author'>", "</span>", "<div id='comments'>", "</div>", "By ", "Von ",
+    "Autor: ", "Jane ", "Doe", " | ", "<time>", "</time>", "<form>", "</form>", "<a rel='author'>", "</a>",
+]) | st.text(max_size=20), max_size=30))
+def test_fuzz_byline_finders_never_crash(parts: list[str]) -> None:
+    try:
+        tree = fromstring("<html><body>" + "".join(parts) + "</body></html>")
+    except (ValueError, TypeError):  # lxml refuses some inputs (NUL bytes...) outright
+        return
+    for text in [*marked_bylines(tree), *printed_bylines(tree)]:
+        assert isinstance(text, str) and text.strip()
 
 
 @pytest.mark.parametrize(
@@ -139,6 +205,20 @@ def test_furniture_lines_are_removed_and_recorded() -> None:
     kept, removed = remove_furniture("Real paragraph of news.\nAdvertisement\nRead more: Another story here\nShare")
     assert kept == ["Real paragraph of news."]
     assert {r.reason for r in removed} == {"advertisement label", "read-more link", "share prompt"}
+
+
+def test_provenance_notes_in_any_case_and_position() -> None:
+    paras = [
+        "SEOUL (AP) — The talks resumed on Monday.",
+        "Officials said little.",
+        "This article was MACHINE-TRANSLATED from Korean.",
+        "Correction: an earlier version misspelled a name.",
+    ]
+    notes = provenance_notes(paras, [], ())
+    assert notes[0] == "machine translation: This article was MACHINE-TRANSLATED from Korean."
+    assert notes[1] == "correction: Correction: an earlier version misspelled a name."
+    assert notes[-1] == "wire: AP"
+    assert provenance_notes(["Nothing to see.", "Translation of the treaty was slow."], [], ()) == []
 
 
 def test_empty_page_raises_extract_error() -> None:

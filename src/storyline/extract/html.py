@@ -4,19 +4,26 @@ The page is parsed once (lxml, through trafilatura's tolerant loader) and the
 tree is shared by every step; trafilatura copies it before pruning.
 
 Body extraction, calibrated on the article-extraction benchmark (181 pages,
-see bench/bench_extraction.py) as one rule, not per page:
+see bench/bench_extraction.py) and news-metadata-dev (548 pages,
+bench/bench_metadata.py) together, as one rule, not per page:
 
 1. trafilatura in precision mode without its fallback extractors
    (``favor_precision=True, fast=True``, comments excluded): the cleanest body
    on most pages, and about twice as fast as its full cascade.
-2. When that body is short (under ``_SHORT_BODY`` characters) the precision
-   filter may have thrown the article away with the furniture, so the recall
-   mode runs too; its output replaces the precision body when the precision
-   body is less than half of it. Running recall only on short bodies keeps
-   the cost near one trafilatura pass.
-3. When both are empty, the page's JSON-LD ``articleBody`` (if it is long
+2. When that body is very short (under ``_RECALL_BELOW`` characters) the
+   precision filter may have thrown the article away with the furniture, so
+   the recall mode runs too; its output replaces the precision body when the
+   precision body is less than half of it.
+3. When the body is still short (under ``_SHORT_BODY``) while the page's
+   ``<p>`` elements hold more than ``_PAGE_RATIO`` times as much text, the fast
+   mode has locked onto a teaser or a box: trafilatura's full cascade
+   (balanced, with its readability/justext comparison) runs, and its body is
+   kept when longer. Gating on the page's paragraph text keeps the cascade to
+   ~3% of news-metadata-dev's pages and under 1% of the benchmark's (a short
+   body on a short page is a short article).
+4. When all are empty, the page's JSON-LD ``articleBody`` (if it is long
    enough to be an article) is the body.
-4. Known furniture lines (share/sign-up/"read more" prompts, ad labels, photo
+5. Known furniture lines (share/sign-up/"read more" prompts, ad labels, photo
    credits standing alone) are removed and recorded in ``removed``.
 
 Metadata comes from :mod:`storyline.extract.html_meta`; images and captions
@@ -47,26 +54,33 @@ from storyline.extract.html_meta import (
 from storyline.extract.jsonld import JsonLdArticle, parse_jsonld
 from storyline.records import Article, Image, RawDoc, Removed
 
-# Calibrated together on the article-extraction benchmark (bench/bench_extraction.py):
-# the precision body of every page where the precision filter failed was < 400 chars,
-# correct short articles there are ~350-550 chars; 1000 leaves margin and triggers the
-# second pass on ~12% of pages. 0.5: a precision body under half the recall body is a
-# failure, not a trimmed article (the trimmed ones keep 70-90%).
-_SHORT_BODY = 1000
+# Calibrated together on both benchmarks (bench/bench_extraction.py and bench_metadata.py;
+# do not tune one alone). The precision body of every page where the precision filter
+# failed outright was < 400 chars, so the recall pass runs under 500 (5-9% of pages; 1000
+# scored the same with twice the passes). 0.5: a precision body under half the recall
+# body is a failure, not a trimmed article (the trimmed ones keep 70-90%). Correct short
+# articles are ~350-550 chars; bodies under 1000 on pages whose <p> text is 5x longer
+# are teasers (3x and 4x also took real short articles on the extraction benchmark,
+# 6x and 8x scored a little lower on news-metadata-dev).
+_RECALL_BELOW = 500
 _RECALL_RATIO = 0.5
+_SHORT_BODY = 1000
+_PAGE_RATIO = 5
 # A JSON-LD articleBody shorter than this is a teaser (many sites cut it at ~500 chars).
 _MIN_LD_BODY = 600
 
 
-def _trafilatura_text(tree: HtmlElement, url: str | None, *, precision: bool) -> str:
+def _trafilatura_text(tree: HtmlElement, url: str | None, *, precision: bool, full: bool = False) -> str:
+    """trafilatura's body text: precision or recall mode in fast mode, or (``full``) its
+    balanced mode with the whole cascade of fallback extractors."""
     from trafilatura import bare_extraction
 
     doc = bare_extraction(
         tree,
         url=url,
-        fast=True,
-        favor_precision=precision,
-        favor_recall=not precision,
+        fast=not full,
+        favor_precision=precision and not full,
+        favor_recall=not precision and not full,
         include_comments=False,
         include_tables=True,
         with_metadata=False,
@@ -75,17 +89,28 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, precision: bool) ->
     return text or ""
 
 
+def _paragraph_chars(tree: HtmlElement) -> int:
+    """How much text the page's ``<p>`` elements hold (a cheap measure of the page's prose)."""
+    return sum(len(p.text_content()) for p in tree.iter("p"))
+
+
 def extract_body(tree: HtmlElement, url: str | None, ld: JsonLdArticle | None) -> tuple[str, str]:
     """The article body as text (one paragraph a line) and which step produced it."""
     # 1. precision pass
     text = _trafilatura_text(tree, url, precision=True)
     how = "trafilatura-precision"
-    # 2. recall pass on short bodies
-    if len(text) < _SHORT_BODY:
+    precision_chars = len(text)
+    # 2. recall pass on very short bodies
+    if precision_chars < _RECALL_BELOW:
         recall = _trafilatura_text(tree, url, precision=False)
         if len(text) < _RECALL_RATIO * len(recall):
             text, how = recall, "trafilatura-recall"
-    # 3. JSON-LD articleBody when trafilatura found nothing usable
+    # 3. the full cascade when a short body sits on a page full of prose
+    if precision_chars < _SHORT_BODY and _paragraph_chars(tree) > _PAGE_RATIO * max(len(text), 1):
+        full = _trafilatura_text(tree, url, precision=False, full=True)
+        if len(full) > len(text):
+            text, how = full, "trafilatura-full"
+    # 4. JSON-LD articleBody when trafilatura found nothing usable
     if ld and ld.body and len(text) < 0.5 * len(ld.body) and len(ld.body) >= _MIN_LD_BODY:
         text, how = ld.body, "json-ld articleBody"
     return text, how
@@ -137,17 +162,21 @@ def remove_furniture(text: str) -> tuple[list[str], list[Removed]]:
 
 # ----------------------------------------------------------------- notes ---
 
-_NOTES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("machine translation", re.compile(
+# (note, words one of which any match contains (lower-cased), pattern). The words
+# are a substring pre-check: the case-insensitive patterns cost ~1 ms on a long
+# article, and almost no page contains any of the words.
+_NOTES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    ("machine translation", ("translat", "übersetzt", "traduc", "traduz"), re.compile(
         r"\b(machine[- ]translat\w*|automatic(ally)? translat\w*|translated (by|with|using) "
         r"(ai|artificial intelligence|deepl|google translate|a machine)|maschinell übersetzt|"
-        r"traduction automatique|traducci[oó]n autom[aá]tica|traduzione automatica)", re.I)),
-    ("AI narration", re.compile(
+        r"traduction automatique|traducci[oó]n autom[aá]tica|traduzione automatica)", re.I | re.M)),
+    ("AI narration", ("voice", "audio", "narrat"), re.compile(
         r"\b((ai|artificial intelligence|automated|computer|synthetic)[- ](generated |narrated )?(voice|audio|narration)|"
-        r"narrated by (an? )?(ai|automated|artificial)|audio (is |was )?(generated|produced) (by|with|using) (ai|artificial))", re.I)),
-    ("correction", re.compile(
+        r"narrated by (an? )?(ai|automated|artificial)|audio (is |was )?(generated|produced) (by|with|using) (ai|artificial))", re.I | re.M)),
+    ("correction", ("correct", "clarif", "berichtigung", "korrektur", "rectificatif", "erratas", "earlier version",
+                    "amended"), re.compile(
         r"^(correction|clarification|berichtigung|korrektur|rectificatif|fe de erratas)\s*[:(]|"
-        r"\ban earlier version of this (article|story|report)|this (article|story) has been (corrected|amended)", re.I)),
+        r"\ban earlier version of this (article|story|report)|this (article|story) has been (corrected|amended)", re.I | re.M)),
 )
 _WIRE = re.compile(
     r"\((AP|AFP|Reuters|dpa|DPA|Yonhap|Kyodo|EFE|ANSA|UPI|Xinhua|Bloomberg|PA|KNA|APA|sda|SDA)\)"
@@ -159,12 +188,18 @@ _WIRE = re.compile(
 def provenance_notes(paragraphs: list[str], removed: list[Removed], authors: tuple[str, ...]) -> list[str]:
     """Notes on machine translation, AI narration, corrections and wire credits found on the page."""
     notes: list[str] = []
-    lines = paragraphs + [r.text for r in removed]
-    for name, pat in _NOTES:
-        for ln in lines:
-            if pat.search(ln):
-                notes.append(f"{name}: {ln[:200]}")
-                break
+    # One search over the joined lines per pattern (patterns are multi-line and never
+    # cross a newline) instead of one per line, and only when a key word is there.
+    joined = "\n".join(paragraphs + [r.text for r in removed])
+    low = joined.lower()
+    for name, words, pat in _NOTES:
+        if not any(w in low for w in words):
+            continue
+        m = pat.search(joined)
+        if m:
+            start = joined.rfind("\n", 0, m.start()) + 1
+            end = joined.find("\n", m.end())
+            notes.append(f"{name}: {joined[start:end if end >= 0 else len(joined)][:200]}")
     wires: list[str] = []
     for src in [*paragraphs[:2], *paragraphs[-3:], *authors]:
         for m in _WIRE.finditer(src):
@@ -294,13 +329,19 @@ def extract_html_page(doc: RawDoc) -> Article:
         raise ExtractError("no article text found in the HTML page")
 
     structured_pub, updated = structured_dates(pm, ld, tree)
-    from htmldate import find_date
+    printed = printed_dates(tree)
+    found = None
+    # htmldate only arbitrates between the markup and the printed date; when the
+    # first printed date confirms the markup, choose_published keeps the markup
+    # whatever htmldate says, so its search (~4 ms a page) is skipped.
+    if not (structured_pub and printed and structured_pub[:10] == printed[0].isoformat()):
+        from htmldate import find_date
 
-    try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=True)
-    except (ValueError, TypeError, OverflowError):
-        found = None
-    published, _date_from = choose_published(structured_pub, found, printed_dates(tree))
+        try:
+            found = find_date(tree, url=url, original_date=True, extensive_search=True)
+        except (ValueError, TypeError, OverflowError):
+            found = None
+    published, _date_from = choose_published(structured_pub, found, printed)
     if updated and published and updated[:10] < published[:10]:
         updated = None
 

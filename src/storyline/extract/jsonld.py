@@ -189,7 +189,19 @@ def parse_jsonld(tree: HtmlElement) -> JsonLdArticle | None:
         if score > best_score:
             best, best_score = obj, score
     if best is None:
-        return JsonLdArticle(breadcrumbs=tuple(crumbs)) if crumbs else None
+        # Yoast (WordPress) and similar graphs often describe a blog post only as a
+        # WebPage whose "author" points to a Person; that byline is as deliberate
+        # as an article's. Only the authors are taken: a WebPage's name and dates
+        # also describe section and home pages.
+        authors: list[str] = []
+        for obj in objects:
+            if {t.lower() for t in _types(obj)} & {"webpage", "itempage"} and obj.get("author"):
+                authors = _names(obj.get("author"), ids)
+                if authors:
+                    break
+        if crumbs or authors:
+            return JsonLdArticle(authors=tuple(authors), breadcrumbs=tuple(crumbs))
+        return None
     body = _text(best.get("articleBody"))
     publisher = best.get("publisher")
     if isinstance(publisher, dict) and not publisher.get("name") and isinstance(publisher.get("@id"), str):
