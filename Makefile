@@ -38,7 +38,7 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 unit: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -q
 
 test: lint typecheck unit
 

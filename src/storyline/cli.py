@@ -138,6 +138,157 @@ def extract(
 # -- commands added by the stages' owners go below ------------------------------
 
 
+@app.command(
+    epilog="Examples:\n\n  storyline build ../shared/seeds\n\n"
+    "  storyline build crawl.warc.gz more/ --db news.db   # re-run any time: only new articles are added"
+)
+def build(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or globs.")],
+    db: Annotated[Path | None, typer.Option("--db", help="The store to build into (default: storyline.db).")] = None,
+    no_enrich: Annotated[bool, typer.Option("--no-enrich", help="Skip entities/quotes/dates (faster, coarser).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+) -> None:
+    """Extract, enrich, dedup and cluster into stories and events, incrementally."""
+    from storyline.pipeline import build as run_build
+
+    settings = Settings.from_env(db=str(db) if db else None)
+    try:
+        report = run_build(
+            paths, settings, enrich=not no_enrich, on_failure=report_failure,
+            log=None if quiet else (lambda msg: print(f"storyline: {msg}", file=sys.stderr)),
+        )
+    except StorylineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
+    if not quiet:
+        print(
+            f"storyline: {report.added} new article(s) ({report.already_stored} already stored, "
+            f"{report.duplicates} near-copies), {report.stories_touched} story(ies) updated, "
+            f"{report.stories_total} in {settings.db}; {len(report.failures)} input(s) failed",
+            file=sys.stderr,
+        )
+    raise typer.Exit(report.exit_code)
+
+
+@app.command(epilog="Example:\n\n  storyline stories --db news.db")
+def stories(
+    db: Annotated[Path | None, typer.Option("--db", help="The store to read (default: storyline.db).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table (default) or jsonl.")] = "table",
+) -> None:
+    """List the stories: id, title, dates, number of articles and outlets."""
+    from storyline.store import Store
+
+    settings = Settings.from_env(db=str(db) if db else None)
+    try:
+        with Store(settings.db, readonly=True) as store:
+            rows = store.story_rows()
+    except StorylineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
+    for r in rows:
+        if fmt == "jsonl":
+            print(json.dumps({"id": r.id, "title": r.title, "first": r.first, "last": r.last,
+                              "articles": r.articles, "outlets": list(r.outlets)}, ensure_ascii=False))
+        else:
+            dates = f"{(r.first or '?')[:10]}..{(r.last or '?')[:10]}"
+            outlets = ", ".join(r.outlets) or "-"
+            print(f"{r.id}  {dates}  {r.articles:>4} art.  {len(r.outlets):>3} outl.  {r.title}  [{outlets}]")
+
+
+@app.command(
+    epilog="Examples:\n\n  storyline export -o dossier.json\n\n"
+    "  storyline export --story 95b2 --format jsonl"
+)
+def export(
+    db: Annotated[Path | None, typer.Option("--db", help="The store to read (default: storyline.db).")] = None,
+    story: Annotated[str | None, typer.Option("--story", help="Only this story (its id or a unique prefix).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json (one document) or jsonl (a record per line).")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write the dossier: articles, and stories with their events, entities and quotes."""
+    from storyline.export.json import dossier, write_dossier
+    from storyline.store import Store
+
+    settings = Settings.from_env(db=str(db) if db else None)
+    if fmt not in ("json", "jsonl"):
+        print(f"error: unknown format {fmt!r}; use json or jsonl", file=sys.stderr)
+        raise typer.Exit(2)
+    try:
+        with Store(settings.db, readonly=True) as store:
+            d = dossier(store, story)
+    except StorylineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
+    out = _open_out(output)
+    try:
+        write_dossier(d, out, fmt)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+@app.command(
+    "import",
+    epilog="Example:\n\n  storyline build --engine spark --manifest warcs.txt --out run/\n\n"
+    "  storyline import run/ --db news.db && storyline serve --db news.db",
+)
+def import_(
+    folder: Annotated[Path, typer.Argument(help="The output folder of a Spark build (its Parquet tables).")],
+    db: Annotated[Path | None, typer.Option("--db", help="The store to load into (default: storyline.db).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Load a Spark build's Parquet tables into the SQLite store (for serve and export)."""
+    from storyline.spark.tables import import_tables
+
+    settings = Settings.from_env(db=str(db) if db else None)
+    if not (folder / "articles").is_dir():
+        print(f"error: {folder}: no Spark build here (no articles table); run `storyline build --engine spark --out {folder}`",
+              file=sys.stderr)
+        raise typer.Exit(2)
+    try:
+        done = import_tables(folder, settings.db)
+    except (ImportError, StorylineError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
+    if not quiet:
+        print(f"storyline: {done.articles} new article(s), {done.stories} story(ies) into {settings.db}; "
+              f"the build reported {len(done.failures)} failed input(s)", file=sys.stderr)
+    raise typer.Exit(0)
+
+
+@app.command(
+    epilog="Examples:\n\n  storyline serve\n\n"
+    "  storyline serve --db seeds.db --port 8080\n\n"
+    "  storyline serve --db seeds.db --host 0.0.0.0   # reachable from other machines"
+)
+def serve(
+    db: Annotated[Path | None, typer.Option("--db", help="The store to show (default: storyline.db).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes (more serve more readers at once).")] = 1,
+) -> None:
+    """Serve the web app and JSON API over a store, read-only (API docs at /api)."""
+    import os
+
+    import uvicorn
+
+    settings = Settings.from_env(db=str(db) if db else None)
+    if not Path(settings.db).is_file():
+        print(f"error: {settings.db}: no such store; build one with `storyline build PATH --db {settings.db}`",
+              file=sys.stderr)
+        raise typer.Exit(2)
+    print(f"storyline: serving {settings.db} at http://{host}:{port}/ (Ctrl+C stops)", file=sys.stderr)
+    if workers > 1:
+        # Worker processes build their own app from the environment.
+        os.environ["STORYLINE_DB"] = str(Path(settings.db).resolve())
+        uvicorn.run("storyline.web.app:app_factory", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")
+    else:
+        from storyline.web import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Console entry point."""
     app()

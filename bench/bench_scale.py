@@ -1,0 +1,162 @@
+"""How dedup and story/event clustering scale: time and peak memory at 1k, 10k, 100k articles.
+
+Corpora are built from the real texts in ../shared/data: the dated Timeline17
+articles (BBC, Guardian, Reuters, Washington Post, CNN, Fox News on the BP oil
+spill, H1N1, Haiti, Egypt) and the ECB+ dev documents (given dates in 2012-2013).
+To reach a size, each base text is reused as new articles: copy k of a text is
+dated k x 45 days later (so it belongs to a later story, beyond the 30-day
+window), has about 15% of its sentences dropped and 5% of its words replaced by
+words of another text; one article in twenty is an exact syndicated copy of
+another one published the same week (dedup must catch those).
+
+Each size runs in a fresh process so peak memory (ru_maxrss) is its own. Timed:
+near-duplicate detection (`Deduplicator.fit`), story clustering
+(`StoryClusterer.fit`, which includes featurisation), and event grouping over
+every story (`EventGrouper.fit`). Extraction and enrichment are per-article
+stages outside this measurement.
+
+Run:
+    .venv/bin/python bench/bench_scale.py                 # 1k and 10k
+    .venv/bin/python bench/bench_scale.py --sizes 1000,10000,100000
+Writes bench/results/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+_PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "``": '"', "''": '"'}
+
+
+def _untokenise(text: str) -> str:
+    for k, v in _PTB.items():
+        text = text.replace(k, v)
+    text = re.sub(r" ([,.;:!?%)\]'](?:\s|$))", r"\1", text)
+    return re.sub(r"([(\[]) ", r"\1", text).replace(" n't", "n't").replace(" 's", "'s")
+
+
+def base_texts() -> list[tuple[str, str, str]]:
+    """(id, ISO date, text) of every real article used as a base."""
+    out: list[tuple[str, str, str]] = []
+    for f in sorted(glob.glob(str(DATA / "timeline17-dev" / "data" / "*" / "articles.json"))):
+        src = Path(f).parent.name
+        for rec in json.loads(Path(f).read_text(encoding="utf-8")):
+            text = _untokenise(str(rec.get("text") or ""))
+            if len(text.split()) >= 50:
+                out.append((f"{src}-{rec.get('uid')}", str(rec.get("dct") or "2010-01-01")[:10], text))
+    from bench_clusters import load_ecbplus
+
+    rng = random.Random(0)
+    for d in load_ecbplus():
+        day = date(2012, 1, 1) + timedelta(days=rng.randrange(730))
+        out.append((str(d["id"]), day.isoformat(), str(d["maintext"])))
+    return out
+
+
+def corpus(n: int, seed: int = 13) -> list:  # type: ignore[type-arg]
+    """``n`` articles made from the base texts (see the module docstring)."""
+    from storyline.records import Article
+
+    rng = random.Random(seed)
+    bases = base_texts()
+    vocab = [w for _, _, t in bases[:300] for w in t.split()[:200]]
+    arts: list[Article] = []
+    for i in range(n):
+        bid, day, text = bases[i % len(bases)]
+        k = i // len(bases)
+        if i % 20 == 19 and arts:
+            src = arts[rng.randrange(max(0, len(arts) - 200), len(arts))]
+            arts.append(src.replace(id=f"a{i}", source=f"scale#{i + 1}", outlet=f"outlet{i % 97}"))
+            continue
+        sents = re.split(r"(?<=[.!?])\s+", text)
+        if k:
+            sents = [s for s in sents if rng.random() > 0.15] or sents[:1]
+            words = " ".join(sents).split()
+            for _ in range(len(words) // 20):
+                words[rng.randrange(len(words))] = rng.choice(vocab)
+            body = " ".join(words)
+        else:
+            body = " ".join(sents)
+        published = (date.fromisoformat(day) + timedelta(days=45 * k + rng.randrange(3))).isoformat()
+        title = sents[0][:120] if sents else None
+        arts.append(Article(id=f"a{i}", source=f"scale#{i + 1}", text=body, title=title, published=published,
+                            outlet=f"outlet{i % 97}", language="en"))
+    return arts
+
+
+def measure(n: int) -> dict[str, object]:
+    """Time and peak memory of dedup + story + event clustering over ``n`` articles (this process)."""
+    from storyline.cluster.events import EventGrouper
+    from storyline.cluster.stories import StoryClusterer
+    from storyline.dedup import Deduplicator
+
+    arts = corpus(n)
+    rss_corpus = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    by_id = {a.id: a for a in arts}
+    # CPU seconds are reported next to wall seconds: the 2 cores are shared, so wall
+    # time says as much about the neighbours as about storyline.
+    t0, c0 = time.perf_counter(), time.process_time()
+    dd = Deduplicator().fit(arts)
+    t1, c1 = time.perf_counter(), time.process_time()
+    sc = StoryClusterer().fit(arts, duplicates=dd.duplicates_)
+    t2, c2 = time.perf_counter(), time.process_time()
+    n_events = 0
+    for s in sc.stories_:
+        n_events += len(EventGrouper().fit([by_id[i] for i in s.articles], story_id=s.id,
+                                           duplicates=s.duplicates).events_)
+    t3, c3 = time.perf_counter(), time.process_time()
+    load = os.getloadavg()[0]
+    return {
+        "articles": n, "duplicates_found": len(dd.duplicates_), "stories": len(sc.stories_), "events": n_events,
+        "seconds": {"dedup": round(t1 - t0, 1), "stories": round(t2 - t1, 1), "events": round(t3 - t2, 1),
+                    "total": round(t3 - t0, 1)},
+        "cpu_seconds": {"dedup": round(c1 - c0, 1), "stories": round(c2 - c1, 1), "events": round(c3 - c2, 1),
+                        "total": round(c3 - c0, 1)},
+        "per_1k_articles_cpu_seconds": round((c3 - c0) / n * 1000, 2),
+        "load_average_at_end": round(load, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_after_corpus_mb": round(rss_corpus),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size here
+    a = ap.parse_args(argv)
+    if a.one:
+        print(json.dumps(measure(a.one)))
+        return
+    out = RESULTS / "scale.json"
+    prev = json.loads(out.read_text()) if out.exists() else {}
+    runs = {r["articles"]: r for r in prev.get("runs", [])}
+    for n in (int(x) for x in a.sizes.split(",")):
+        res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        runs[n] = json.loads(res.stdout.strip().splitlines()[-1])
+        print(json.dumps(runs[n]), flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    ordered = [runs[k] for k in sorted(runs)]
+    out.write_text(json.dumps({
+        "machine": "2 shared cores", "command": "bench/bench_scale.py --sizes " + a.sizes, "runs": ordered,
+    }, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""The local engine: runs storyline's stages in order, in one process, into the store.
+
+``build(paths, settings)`` is what ``storyline build`` runs:
+
+1. **ingest + extract** every input (failures are reported, never fatal);
+   articles already in the store (same content-hash id) are skipped.
+2. **enrich + canonicalise** the new articles in batches, compute their MinHash
+   signatures, and commit each batch to the store as *pending* (stored, not yet
+   in a story). Enrichment is the slow stage, so its work is saved as it goes.
+3. **dedup + cluster**: the deduplicator and the story clusterer are warm-started
+   from the store (earlier articles keep their stories and ids), then the pending
+   articles are added online, all at once so the IDF covers them all.
+4. **write** memberships and the stories they touch (events, entities, quotes
+   re-assembled), a few stories per transaction.
+
+Crash safety: every write is a transaction and every id a content hash. After a
+``kill -9`` in step 2, the committed batches stay and the rest is redone; in
+step 4, pending articles without a story are clustered on the re-run. Nothing
+is lost and nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from storyline.cluster.assemble import assemble_story
+from storyline.cluster.stories import StoryClusterer
+from storyline.dedup import Deduplicator, signature
+from storyline.errors import ExtractError, StorylineError
+from storyline.records import Article, Failure
+from storyline.settings import Settings
+from storyline.store import Membership, Store
+
+BATCH = 64  # articles enriched and committed together: small enough to lose little to a crash
+STORY_BATCH = 200  # stories written per transaction
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    failures: list[Failure] = field(default_factory=list)
+    read: int = 0  # articles extracted from the inputs
+    already_stored: int = 0
+    added: int = 0  # new articles stored
+    clustered: int = 0  # articles placed into stories by this run
+    duplicates: int = 0  # of which near-copies of another article
+    stories_touched: int = 0
+    stories_total: int = 0
+    enrich_note: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was processed, 1 when some failed (CONTRACT.md)."""
+        return 1 if self.failures else 0
+
+
+def extract_all(paths: Sequence[str], settings: Settings) -> Iterator[Article | Failure]:
+    """Ingest and extract every input: Articles, and Failures for what could not be read."""
+    from storyline.extract import extract_article
+    from storyline.ingest import iter_documents
+
+    for doc in iter_documents(paths, settings):
+        if isinstance(doc, Failure):
+            yield doc
+            continue
+        try:
+            yield extract_article(doc)
+        except ExtractError as exc:
+            yield Failure(doc.source, str(exc))
+        except RecursionError:
+            yield Failure(doc.source, "document nested too deeply to parse")
+        except Exception as exc:  # one bad input must not stop the build; name it
+            yield Failure(doc.source, f"internal error while extracting ({type(exc).__name__}: {exc})")
+
+
+def make_enricher(settings: Settings) -> tuple[Callable[[list[Article]], list[Article]] | None, str | None]:
+    """The enrichment step (enrich, then canonicalise entities), or None and why not."""
+    try:
+        from storyline.enrich import Enricher, EntityCanonicaliser
+
+        enricher = Enricher(settings)
+    except (ImportError, OSError, StorylineError) as exc:
+        return None, f"enrichment unavailable ({type(exc).__name__}: {exc}); clustered on words and capitalised names"
+
+    def run(batch: list[Article]) -> list[Article]:
+        out = list(enricher.pipe(batch))
+        # Entity ids are hashes of canonical keys, so batches canonicalised apart agree.
+        return EntityCanonicaliser().fit_transform(out)
+
+    return run, None
+
+
+def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
+
+
+def build(
+    paths: Sequence[str],
+    settings: Settings | None = None,
+    db: str | None = None,
+    *,
+    enrich: bool = True,
+    on_failure: Callable[[Failure], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Run the whole pipeline over ``paths`` into the store ``db`` (default ``settings.db``)."""
+    settings = settings or Settings.from_env()
+    report = BuildReport()
+    say = log or (lambda msg: None)
+
+    # 1. ingest + extract
+    new: dict[str, Article] = {}
+    for item in extract_all(paths, settings):
+        if isinstance(item, Failure):
+            report.failures.append(item)
+            if on_failure:
+                on_failure(item)
+            continue
+        report.read += 1
+        new.setdefault(item.id, item)
+    with Store(db or settings.db) as store:
+        stored = store.known_ids(new)
+        report.already_stored = len(stored)
+        todo = sorted((a for i, a in new.items() if i not in stored),
+                      key=lambda a: (a.published is None, a.published or "", a.id))
+        # 2. enrich, sign and commit in batches (pending: no story yet)
+        if todo:
+            step, note = make_enricher(settings) if enrich else (None, "enrichment off")
+            report.enrich_note = note
+            if note:
+                say(f"note: {note}")
+            for batch in _chunks(todo, BATCH):
+                if step is not None:
+                    try:
+                        batch = step(batch)
+                    except Exception as exc:  # enrichment is an improvement, never a reason to lose articles
+                        say(f"note: enrichment failed on a batch ({type(exc).__name__}: {exc}); stored without it")
+                sigs = {a.id: _hashvalues(a, settings) for a in batch}
+                with store.transaction():
+                    report.added += store.add_articles(batch, sigs)
+                say(f"stored {report.added}/{len(todo)} new articles")
+        # 3. + 4. cluster whatever is pending (also what a crashed run left behind)
+        cluster_pending(store, settings, report)
+        report.stories_total = store.count("stories")
+    return report
+
+
+def _hashvalues(a: Article, settings: Settings) -> Any:
+    sig = signature(a.text)
+    return None if sig is None else sig.hashvalues
+
+
+def cluster_pending(store: Store, settings: Settings, report: BuildReport | None = None) -> BuildReport:
+    """Place the stored articles that have no story yet, and rewrite the stories they touch."""
+    report = report or BuildReport()
+    members = store.memberships()
+    known = {m.article_id: m.story_id for m in members}
+    known_dups = {m.article_id: m.duplicate_of for m in members if m.duplicate_of}
+    sigs = store.signatures()
+    pending_ids = [i for i in sigs if i not in known]
+    if not pending_ids:
+        return report
+    articles = list(store.articles())
+    by_id = {a.id: a for a in articles}
+    # Dedup: the index holds the placed articles; pending ones are queried, then added.
+    dd = Deduplicator(threshold=settings.dedup_threshold)
+    dd.partial_fit([], known={i: sigs[i] for i in sigs if i in known}, known_duplicates=known_dups)
+    dd.partial_fit([by_id[i] for i in pending_ids], signatures={i: sigs[i] for i in pending_ids})
+    dups = dict(dd.duplicates_)
+    sc = StoryClusterer(threshold=settings.story_threshold, window_days=settings.story_window_days)
+    sc.partial_fit(articles, duplicates=dups, known=known,
+                   known_reasons={m.article_id: m.reason for m in members if m.reason})
+    touched: dict[str, list[str]] = {}
+    for i in pending_ids:
+        touched.setdefault(sc.labels_[i], []).append(i)
+    report.clustered += len(pending_ids)
+    report.duplicates += sum(1 for i in pending_ids if i in dups)
+    report.stories_touched += len(touched)
+    notes = dict(sc.reasons_)
+    for m in members:
+        if m.reason:
+            notes.setdefault(m.article_id, m.reason)
+    members_of: dict[str, list[str]] = {}
+    for i, sid in sc.labels_.items():
+        if sid in touched:
+            members_of.setdefault(sid, []).append(i)
+    for chunk in _chunks(sorted(touched), STORY_BATCH):
+        with store.transaction():
+            store.assign(
+                Membership(i, sid, dups.get(i), sc.reasons_.get(i)) for sid in chunk for i in touched[sid]
+            )
+            for sid in chunk:
+                member_ids = members_of[sid]
+                arts = [by_id[i] for i in member_ids if i in by_id]
+                story = assemble_story(
+                    sid, arts, duplicates={i: dups[i] for i in member_ids if i in dups},
+                    notes={i: notes[i] for i in member_ids if i in notes},
+                )
+                outlets = sorted({a.outlet for a in arts if a.outlet})
+                store.put_story(story, outlets)
+    return report
+
+
+def print_failure(failure: Failure) -> None:
+    """Print one failure in the contract's form (``error: <path>: <reason>``)."""
+    print(str(failure), file=sys.stderr, flush=True)

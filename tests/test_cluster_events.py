@@ -1,0 +1,95 @@
+"""Events inside a story: when, where and who split or join articles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.cluster.events import EventGrouper, event_date, occurrence
+from storyline.cluster.features import capitalised_names, time_keys
+from storyline.records import Article, Mention, TimeExpr
+
+SUMMIT = (
+    "{lead}\n\nThe leaders of the two countries met at the summit in {place} and agreed to expand "
+    "trade, energy cooperation and exchanges between students. Officials said the talks lasted two hours "
+    "and covered supply chains, security on the peninsula and a visa waiver programme."
+)
+
+
+def _art(aid: str, published: str, lead: str, place: str) -> Article:
+    return Article(id=aid, source=aid, title=lead, text=SUMMIT.format(lead=lead, place=place), published=published)
+
+
+def test_two_summits_a_month_apart_are_two_events() -> None:
+    arts = [
+        _art("a", "2025-03-04", "Leaders meet in Geneva on March 4", "Geneva"),
+        _art("b", "2025-03-05", "Geneva summit ends with trade pledge on March 4", "Geneva"),
+        _art("c", "2025-04-08", "Leaders meet again in Oslo on April 8", "Oslo"),
+    ]
+    events = EventGrouper().fit(arts, story_id="s").events_
+    assert [sorted(e.articles) for e in events] == [["a", "b"], ["c"]]
+    assert [e.date for e in events] == ["2025-03-04", "2025-04-08"]
+    assert events[0].places and "Geneva" in events[0].places
+    assert all(e.title for e in events)
+
+
+def test_same_day_in_two_places_is_two_events() -> None:
+    arts = [
+        _art("a", "2025-03-04", "Reception held in Seoul on March 4", "Seoul"),
+        _art("b", "2025-03-05", "Reception held in Tokyo on March 5", "Tokyo"),
+    ]
+    events = EventGrouper().fit(arts).events_
+    assert len(events) == 2
+
+
+def test_event_date_uses_enrichment_times_and_weekdays() -> None:
+    text = "The president spoke on Monday at the ceremony. Back on Jan. 3 he had said otherwise."
+    a = Article(id="x", source="x", text=text, published="2025-06-18T10:00:00+09:00")
+    day, scheduled, src, firm = event_date(a)
+    assert (day, scheduled, src, firm) == ("2025-06-16", False, "text", True)
+    enriched = a.replace(times=(TimeExpr(text="Monday", value="2025-06-16", start=29, end=35),))
+    assert event_date(enriched)[:3] == ("2025-06-16", False, "times")
+
+
+def test_a_plan_is_scheduled_and_undated_articles_have_no_date() -> None:
+    a = Article(id="x", source="x", text="The summit will be held on June 30 in Calgary.", published="2025-06-18")
+    day, scheduled, _, _ = event_date(a)
+    assert day == "2025-06-30" and scheduled
+    b = Article(id="y", source="y", text="Nothing dated here at all.")
+    assert event_date(b)[0] is None
+    assert EventGrouper().fit([b]).events_[0].date is None
+
+
+def test_participants_come_from_mentions_when_enriched() -> None:
+    text = "Shigeru Ishiba met Lee Jae-myung in Calgary on June 17."
+    ms = (
+        Mention(text="Shigeru Ishiba", label="PERSON", entity="E1", start=0, end=14),
+        Mention(text="Lee Jae-myung", label="PERSON", entity="E2", start=19, end=32),
+        Mention(text="Calgary", label="GPE", entity="E3", start=36, end=43),
+    )
+    a = Article(id="x", source="x", text=text, published="2025-06-18", mentions=ms)
+    o = occurrence(a)
+    assert o.places == ("Calgary",)
+    assert set(o.who) == {"Shigeru Ishiba", "Lee Jae-myung"}
+    ev = EventGrouper().fit([a]).events_[0]
+    assert ev.date == "2025-06-17" and set(ev.participants) == {"Shigeru Ishiba", "Lee Jae-myung"}
+
+_WORDS = st.sampled_from(
+    ["June", "17", "Jun.", "2025", "on", "Monday", "yesterday", "31", "February", "30", "Seoul", "the", ",", "1999-02-30",
+     "2024-02-29", "Dec.", "3rd", "of", "March", "Lee", "Jae-myung", "\n", "O'Brien", "U.S."]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, max_size=40), st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))))
+def test_date_and_name_parsers_never_crash_and_return_valid_values(words: list[str], pub: date | None) -> None:
+    text = " ".join(words)
+    a = Article(id="h", source="h", text=text, published=pub.isoformat() if pub else None)
+    day, scheduled, src, firm = event_date(a)
+    if day is not None:
+        date.fromisoformat(day)  # a real calendar day, never "02-30"
+    assert src in {"text", "published", "none"}
+    assert all(k == k.lower() and k.strip() for k in capitalised_names(text))
+    assert all(k.startswith(("year:", "month:")) for k in time_keys(a, text))

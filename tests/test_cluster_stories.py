@@ -1,0 +1,107 @@
+"""Story clustering: ECB+ topics, order independence, incremental ids, time window, bad input."""
+
+from __future__ import annotations
+
+import random
+
+from storyline.cluster.stories import StoryClusterer
+from storyline.records import Article
+from tests.cluster_support import bcubed_f1, ecb_articles
+
+TOPICS = {"1", "3", "8", "19", "22"}  # unrelated topics (rehab, prison escape, bank, riots, killing)
+
+
+def _partition(sc: StoryClusterer) -> set[frozenset[str]]:
+    return {frozenset(s.articles) for s in sc.stories_}
+
+
+def test_ecb_topics_cluster_into_their_stories() -> None:
+    arts, gold = ecb_articles(TOPICS)
+    sc = StoryClusterer(threshold=0.3, window_days=30).fit(arts)
+    assert set(sc.labels_) == set(gold)
+    assert bcubed_f1(sc.labels_, gold) >= 0.85
+    # Documents of different topics never share a story.
+    for s in sc.stories_:
+        assert len({gold[a].split("_")[0] for a in s.articles}) == 1, s.articles
+
+
+def test_any_arrival_order_gives_the_same_stories() -> None:
+    arts, _ = ecb_articles({"1", "3"})
+    shuffled = arts[:]
+    random.Random(7).shuffle(shuffled)
+    a = StoryClusterer().fit(arts)
+    b = StoryClusterer().fit(shuffled)
+    assert _partition(a) == _partition(b)
+    assert {s.id for s in a.stories_} == {s.id for s in b.stories_}
+
+
+def test_incremental_batches_keep_story_ids_and_join_existing_stories() -> None:
+    arts, gold = ecb_articles({"1"})
+    first, later = arts[::2], arts[1::2]
+    sc = StoryClusterer().fit(first)
+    before = dict(sc.labels_)
+    sc.partial_fit(later)
+    assert all(sc.labels_[k] == v for k, v in before.items())  # nobody moved, ids stable
+    joined = sum(1 for a in later if sc.labels_[a.id] in set(before.values()))
+    assert joined >= len(later) * 0.8
+    # Re-adding a batch adds nothing.
+    n = len(sc.labels_)
+    sc.partial_fit(later)
+    assert len(sc.labels_) == n
+
+
+def test_warm_start_with_known_labels() -> None:
+    arts, _ = ecb_articles({"1"})
+    sc = StoryClusterer().fit(arts[:10])
+    known = dict(sc.labels_)
+    sc2 = StoryClusterer().partial_fit(arts[:10], known=known)
+    assert sc2.labels_ == known
+
+
+def test_same_text_far_apart_in_time_is_two_stories() -> None:
+    arts, _ = ecb_articles({"1"})
+    a = arts[0].replace(id="a", published="2024-01-01")
+    b = arts[0].replace(id="b", published="2024-06-01", text=arts[0].text + " Update.")
+    sc = StoryClusterer(window_days=30).fit([a, b])
+    assert sc.labels_["a"] != sc.labels_["b"]
+    sc = StoryClusterer(window_days=365).fit([a, b])
+    assert sc.labels_["a"] == sc.labels_["b"]
+
+
+def test_bad_input_stands_alone_or_clusters_with_a_reason() -> None:
+    arts, _ = ecb_articles({"1"})
+    empty = Article(id="empty", source="e", text="")
+    short = Article(id="short", source="s", text="Click here to subscribe.", published="2024-01-01")
+    korean = Article(id="ko", source="k", text="한국과 일본 정상이 캐나다에서 첫 정상회담을 열었다. " * 5, language="ko")
+    untitled = arts[0].replace(id="untitled", title=None, published=None)
+    sc = StoryClusterer().fit([*arts[:5], empty, short, korean, untitled])
+    assert sc.reasons_["empty"].startswith("empty text")
+    assert "too short" in sc.reasons_["short"]
+    assert "no publication date" in sc.reasons_["untitled"]
+    assert sc.reasons_["ko"].startswith("language ko")
+    for lonely in ("empty", "short", "ko"):
+        story = next(s for s in sc.stories_ if lonely in s.articles)
+        assert story.articles == (lonely,)
+        assert story.title  # every story has a title, even without headlines
+    # The undated, untitled copy of a topic-1 text still joins topic 1.
+    assert sc.labels_["untitled"] == sc.labels_[arts[0].id]
+
+
+def test_duplicates_join_their_original_and_are_listed() -> None:
+    arts, _ = ecb_articles({"1"})
+    copy = arts[0].replace(id="copy")
+    sc = StoryClusterer().fit([*arts[:5], copy], duplicates={"copy": arts[0].id})
+    story = next(s for s in sc.stories_ if "copy" in s.articles)
+    assert arts[0].id in story.articles
+    assert story.duplicates == {"copy": arts[0].id}
+
+
+def test_a_stand_alone_story_stays_closed_after_a_warm_start() -> None:
+    arts, _ = ecb_articles({"1"})
+    short = Article(id="short", source="s", text=" ".join(arts[0].text.split()[:8]))
+    sc = StoryClusterer().fit([short])
+    assert "too short" in sc.reasons_["short"]
+    warm = StoryClusterer().partial_fit([short], known=sc.labels_, known_reasons=sc.reasons_)
+    warm.partial_fit([arts[0]])
+    assert warm.labels_["short"] != warm.labels_[arts[0].id]
+    assert "too short" in warm.reasons_["short"]

@@ -1,0 +1,55 @@
+"""Near-duplicate detection on a real article and a synthetic syndicated copy of it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from storyline.dedup import Deduplicator, signature
+from storyline.records import Article
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _seed(name: str) -> Article:
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    return Article(id=name[:3], source=str(SEEDS / name), text=text, published="2025-06-20")
+
+
+def _syndicated(a: Article) -> Article:
+    """A wire copy: new headline and byline, one paragraph cut, a sentence reworded."""
+    paras = [p for p in a.text.split("\n") if p.strip()]
+    body = "\n".join(["Seoul and Tokyo renew ties (AP)", "By Staff Writer"] + paras[1:-1])
+    body = re.sub(r"\bemphasized\b", "stressed", body, count=1)
+    return Article(id="copy", source="wire.txt", text=body, published="2025-06-21", outlet="Wire")
+
+
+def test_syndicated_copy_is_marked_as_copy_of_the_original() -> None:
+    orig = _seed("000_953c0c9aa5063802.txt")
+    other = _seed("004_59e423fcb8b19276.txt")
+    d = Deduplicator(threshold=0.8).fit([_syndicated(orig), other, orig])
+    # The original is the earlier publication, whatever the input order.
+    assert d.duplicates_ == {"copy": "000"}
+    assert d.groups() == {"000": ["copy"]}
+
+
+def test_related_reports_are_not_copies() -> None:
+    arts = [_seed(p.name) for p in sorted(SEEDS.iterdir())]
+    assert Deduplicator().fit(arts).duplicates_ == {}
+
+
+def test_signatures_are_deterministic_and_warm_start_matches() -> None:
+    orig = _seed("000_953c0c9aa5063802.txt")
+    s1, s2 = signature(orig.text), signature(orig.text)
+    assert s1 is not None and s2 is not None
+    assert (s1.hashvalues == s2.hashvalues).all()
+    # Warm start from stored hash values, then add the copy: same decision as one fit.
+    d = Deduplicator().partial_fit([], known={"000": s1.hashvalues})
+    d.partial_fit([_syndicated(orig)])
+    assert d.duplicates_ == {"copy": "000"}
+
+
+def test_short_texts_are_never_copies() -> None:
+    a = Article(id="a", source="a", text="Breaking news.")
+    b = Article(id="b", source="b", text="Breaking news.")
+    assert Deduplicator().fit([a, b]).duplicates_ == {}
