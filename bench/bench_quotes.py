@@ -1,0 +1,172 @@
+"""Quote extraction on the PolNeAR dev split, scored with ../shared/eval/score_quotes.py.
+
+Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-stats]
+
+1. Convert PolNeAR brat standoff (first annotator of each article, per metadata.tsv) into the
+   scorer's gold format: per article, one record per attribution relation with ``source``,
+   ``cue``, ``content`` strings (discontinuous spans joined by one space) and their spans.
+2. Enrich every article text with storyline's Enricher (publication date from metadata.tsv).
+3. Score twice: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim Jin-a",
+   "Lee" becomes "Lee Jae-myung") and with the speaker's surface span from the text (what
+   PolNeAR annotates), and write both to bench/results/quotes.json.
+
+The data set texts stay in /work/shared; only scores are written. ``--cue-stats`` prints the
+frequency of cue strings in the train split (where CUE_LEMMAS came from) and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "src"))
+
+from storyline.enrich import Enricher  # noqa: E402
+from storyline.records import Article  # noqa: E402
+from storyline.settings import Settings  # noqa: E402
+
+DATA = "/work/shared/data/polnear/data"
+SCORER = "/work/shared/eval/score_quotes.py"
+RESULTS = os.path.join(HERE, "results")
+
+
+def read_ann(path: str, text: str) -> list[dict]:
+    """The attribution relations of one brat file in the scorer's gold format."""
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    rels: list[dict[str, list[str]]] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if not parts or not parts[0]:
+                continue
+            if parts[0].startswith("T") and len(parts) >= 2:
+                kind, _, offs = parts[1].partition(" ")
+                pieces = []
+                for seg in offs.split(";"):
+                    a, b = seg.split()
+                    pieces.append((int(a), int(b)))
+                spans[parts[0]] = (kind, pieces)
+            elif parts[0].startswith("E") and len(parts) >= 2:
+                roles: dict[str, list[str]] = collections.defaultdict(list)
+                for arg in parts[1].split():
+                    role, _, tid = arg.partition(":")
+                    roles[role.rstrip("0123456789")].append(tid)
+                rels.append(roles)
+    out = []
+    for roles in rels:
+        rec: dict = {}
+        for role, key in (("Source", "source"), ("Cue", "cue"), ("Content", "content")):
+            pieces = sorted(p for tid in roles.get(role, []) if tid in spans for p in spans[tid][1])
+            rec[key] = " ".join(text[a:b] for a, b in pieces) if pieces else None
+            rec[key + "_spans"] = [list(p) for p in pieces]
+        if rec.get("content"):
+            out.append(rec)
+    return out
+
+
+def load_split(split: str) -> tuple[list[Article], dict[str, list[dict]]]:
+    meta: dict[str, dict] = {}
+    with open(os.path.join(DATA, "metadata.tsv"), encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["compartment"] == split:
+                meta[row["filename"]] = row
+    articles, gold = [], {}
+    for name, row in sorted(meta.items()):
+        tpath = os.path.join(DATA, split, "text", name + ".txt")
+        if not os.path.exists(tpath):
+            continue
+        annotator = row["annotators"].split("|")[0]
+        apath = os.path.join(DATA, split, "attributions", f"{name}_{annotator}.ann")
+        if not os.path.exists(apath):
+            cands = sorted(glob.glob(os.path.join(DATA, split, "attributions", name + "_*.ann")))
+            if not cands:
+                continue
+            apath = cands[0]
+        with open(tpath, encoding="utf-8") as fh:
+            text = fh.read()
+        gold[name] = read_ann(apath, text)
+        articles.append(Article(id=name, source=tpath, text=text, published=row["publication_date"] or None,
+                                language="en"))
+    return articles, gold
+
+
+def score(pred_path: str, gold_path: str, inputs_path: str) -> dict:
+    out = subprocess.run([sys.executable, SCORER, pred_path, gold_path, "--inputs", inputs_path],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def cue_stats() -> None:
+    c: collections.Counter[str] = collections.Counter()
+    for path in glob.glob(os.path.join(DATA, "train", "attributions", "*.ann")):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 3 and parts[1].startswith("Cue"):
+                    c[parts[2].lower()] += 1
+    for cue, n in c.most_common(200):
+        print(n, cue)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", default="dev", choices=["dev", "train"])
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--cue-stats", action="store_true")
+    ap.add_argument("--out", default=os.path.join(RESULTS, "quotes.json"))
+    args = ap.parse_args(argv)
+    if args.cue_stats:
+        cue_stats()
+        return 0
+    articles, gold = load_split(args.split)
+    if args.limit:
+        articles = articles[: args.limit]
+        gold = {a.id: gold[a.id] for a in articles}
+    enricher = Enricher(Settings())
+    t0 = time.perf_counter()
+    enriched = list(enricher.pipe(articles))
+    elapsed = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        gpath, ipath = os.path.join(tmp, "gold.json"), os.path.join(tmp, "inputs.jsonl")
+        with open(gpath, "w", encoding="utf-8") as fh:
+            json.dump(gold, fh)
+        with open(ipath, "w", encoding="utf-8") as fh:
+            for a in articles:
+                fh.write(json.dumps({"id": a.id, "maintext": a.text}) + "\n")
+        results = {}
+        for mode in ("shipped", "surface"):
+            ppath = os.path.join(tmp, f"pred-{mode}.jsonl")
+            with open(ppath, "w", encoding="utf-8") as fh:
+                for a in enriched:
+                    d = a.to_dict()
+                    if mode == "surface":
+                        for q in d.get("quotes", []):
+                            if q.get("speaker_start") is not None:
+                                q["speaker_name"] = a.text[q["speaker_start"]:q["speaker_end"]]
+                    fh.write(json.dumps(d) + "\n")
+            results[mode] = score(ppath, gpath, ipath)
+    summary = {
+        "bench": "quotes", "data": f"polnear/{args.split}", "articles": len(articles),
+        "seconds": round(elapsed, 2),
+        "exact_f1": {m: {f: results[m]["exact"][f]["f1"] if "exact" in results[m] else None
+                         for f in ("source", "cue", "content")} for m in results},
+        "scores": results,
+    }
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump(summary, fh, indent=1)
+    print(json.dumps({k: summary[k] for k in ("data", "articles", "seconds", "exact_f1")}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

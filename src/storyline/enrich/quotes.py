@@ -1,0 +1,468 @@
+"""Who said what: direct and indirect quotes of one article, with speaker and cue.
+
+The cascade, over one spaCy parse:
+
+1. **Quote marks.** Pair the quotation marks of the text: straight and curly, a straight mark
+   closing a curly one, a quote left open at the end of a paragraph continued by the next
+   paragraph's opening mark (the newspaper convention for quotes over several paragraphs), and
+   an unbalanced quote closed at its paragraph's end.
+2. **Cues.** Every reporting verb ("said", "told", "added", "warned", "believes"...) with a
+   clausal complement or an adjoining quote is a cue; so is "according to X". Its source is
+   the subject of the verb (the whole subject phrase, as PolNeAR marks it), or the noun after
+   an inverted verb ("..., said Kim"); its content is the complement clause ("that ..."), or
+   the rest of the sentence when the verb only frames it ("..., officials said"), widened to
+   the whole quotation when the clause sits inside one (a quote of several sentences).
+3. **Orphan quotes.** A quotation of four words or more with no cue in its sentence continues
+   the previous speaker when it follows one in the same or the next paragraph (that is how news
+   runs a long quote), else it is a quote without a speaker. Shorter quoted phrases outside any
+   attribution are scare quotes and titles, not quotes.
+4. **Speakers.** A pronoun subject ("she said") is the latest person named before it in a
+   subject or name position, skipping people named only inside quotes; "it"/"they" take the
+   latest organisation or group. A named subject takes the fullest name its entity has in
+   the article; an organisation ("Japan's Ministry of Foreign Affairs said") is a speaker like
+   a person. Because resolution goes to the nearest antecedent, a historical quote ("He
+   declared that..." after "President Park Chung Hee gave an address") goes to the
+   historical speaker, not to the article's protagonist.
+
+Why hand-written: the textacy/spaCy quote helpers take direct quotes only and no pronouns;
+the published attribution taggers (CofeNet, BERT-CRF) need a GPU model and PolNeAR training.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.records import Mention, Quote
+
+# Lemmas of reporting and attitude verbs that introduce an attribution. The list is the
+# frequent cue lemmas of the PolNeAR train split (cue strings counted, see bench/bench_quotes.py
+# --cue-stats) cut at 10 occurrences, minus those that are cues only in idioms ("in", "for").
+CUE_LEMMAS = frozenset(["say", "tell", "add", "write", "ask", "note", "report", "announce", "suggest", "argue", "call", "describe", "show", "find", "tweet", "think", "want", "believe", "continue", "explain", "claim", "declare", "acknowledge", "admit", "criticize", "criticise", "accuse", "recall", "respond", "reply", "propose", "conclude", "state", "warn", "promise", "insist", "refuse", "reveal", "indicate", "urge", "vow", "pledge", "predict", "praise", "deny", "confirm", "emphasize", "emphasise", "stress", "assert", "contend", "maintain", "observe", "comment", "remark", "testify", "caution", "complain", "concede", "boast", "estimate", "hope", "fear", "worry", "expect", "know", "feel", "learn", "agree", "disagree", "decline", "question", "announce", "charge", "allege", "quip", "joke", "counter", "demand", "dismiss", "defend", "point", "blast", "slam", "tout", "signal", "hint", "lament", "concur", "reiterate", "underscore", "highlight", "express", "cite", "mention", "encourage", "attack", "mock", "discuss", "view", "denounce", "endorse", "support", "oppose"])
+# Cues whose attributed content can be their object ("criticized the plan", "cited a poll").
+_OBJECT_CUES = frozenset(["criticize", "criticise", "cite", "mention", "accuse", "attack", "mock", "praise", "endorse", "support", "oppose", "denounce", "question", "dismiss", "defend", "blast", "slam", "tout", "discuss", "call"])
+# Lemmas that are cues only with a that-clause or a quote (otherwise they are plain verbs).
+_WEAK = frozenset(["want", "continue", "find", "show", "know", "feel", "learn", "expect", "hope", "call", "point", "express", "highlight"])
+_PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP", "we": "GROUP", "i": "PERSON"}
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# How far back a pronoun looks for its antecedent, in characters: about three news
+# paragraphs (a person named further back is re-named before being quoted again).
+ANTECEDENT_WINDOW = 1500
+_OPEN = "\u201c\u00ab\u201e"
+_CLOSE = "\u201d\u00bb"
+_STRAIGHT = "\""
+# A quote shorter than this many words with no cue is a scare quote or a title, not a quote
+# (chosen on PolNeAR train: shorter orphan quotes were attributions in under a tenth of cases).
+MIN_ORPHAN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quotation in the text: ``start``/``end`` include the marks; ``inner_*`` exclude them."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    balanced: bool
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Pair double quotation marks across the whole text (step 1 of the module docstring)."""
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n" and open_at is not None:
+            # end of a paragraph inside a quote: continued if the next paragraph opens one
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and (text[j] in _OPEN or text[j] == _STRAIGHT):
+                i = j + 1  # the new opening mark continues the same quotation
+                continue
+            end = i
+            while end > open_at + 1 and text[end - 1].isspace():
+                end -= 1
+            spans.append(QuoteSpan(open_at, end, open_at + 1, end, balanced=False))
+            open_at = None
+        elif ch in _OPEN or ch in _CLOSE or ch == _STRAIGHT:
+            if open_at is None:
+                if ch not in _CLOSE or (i + 1 < n and not text[i + 1].isspace()):
+                    open_at = i
+            else:
+                if ch in _OPEN and i > 0 and text[i - 1].isalnum():
+                    pass  # a mis-typed closing mark glued to a word: treat as closing
+                spans.append(QuoteSpan(open_at, i + 1, open_at + 1, i, balanced=True))
+                open_at = None
+        i += 1
+    if open_at is not None:
+        end = len(text.rstrip())
+        spans.append(QuoteSpan(open_at, end, open_at + 1, end, balanced=False))
+    return [s for s in spans if s.inner_end > s.inner_start]
+
+
+@dataclass
+class _Attr:
+    cue_tokens: list[Token]
+    source: Span | None
+    content_start: int
+    content_end: int
+    sent_index: int
+
+
+def _subtree_span(doc: Doc, tok: Token) -> tuple[int, int]:
+    left, right = tok.left_edge.i, tok.right_edge.i + 1
+    while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space):
+        right -= 1
+    while left < right and (doc[left].is_punct or doc[left].is_space) and doc[left].text not in _OPEN + _STRAIGHT:
+        left += 1
+    return left, right
+
+
+def _cue_tokens(verb: Token) -> list[Token]:
+    """The verb with its auxiliaries, negation and particle ("has said", "did not say",
+    "pointed out"), as PolNeAR marks cues."""
+    toks = [verb]
+    for c in verb.children:
+        if c.dep_ in {"aux", "auxpass", "neg", "prt"} and abs(c.i - verb.i) <= 3:
+            toks.append(c)
+    toks.sort(key=lambda t: t.i)
+    # keep only a contiguous run around the verb
+    run = [verb]
+    for t in sorted((t for t in toks if t.i < verb.i), key=lambda t: -t.i):
+        if t.i == run[0].i - 1:
+            run.insert(0, t)
+    for t in sorted(t for t in toks if t.i > verb.i):
+        if t.i == run[-1].i + 1:
+            run.append(t)
+    return run
+
+
+def _content_from_verb(doc: Doc, verb: Token, source: Span | None) -> tuple[int, int] | None:
+    """Token span of what the cue verb attributes (step 2)."""
+    comps = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.i != verb.i]
+    if verb.lemma_ in {"say", "tell", "add", "write", "note", "report", "announce", "state", "explain"}:
+        comps += [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in {"PRON"} and c.lower_ in {"so", "this"}]
+    if not comps and verb.lemma_ in _OBJECT_CUES:
+        objs = [c for c in verb.rights if c.dep_ in {"dobj", "prep"}]
+        if objs and objs[0].dep_ == "dobj":
+            s0 = objs[0].left_edge.i
+            e0 = max(c.right_edge.i for c in objs) + 1
+            while e0 > s0 and (doc[e0 - 1].is_punct or doc[e0 - 1].is_space):
+                e0 -= 1
+            return (s0, e0) if e0 > s0 else None
+    if comps:
+        comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
+        if comp.dep_ == "xcomp" and verb.lemma_ not in {"urge", "ask", "promise", "vow", "pledge", "refuse", "decline", "call", "want", "expect", "tell", "warn", "threaten", "agree", "propose", "demand"}:
+            return None
+        s, e = _subtree_span(doc, comp)
+        if e <= s:
+            return None
+        # "Y, but Z, a source said.": the parse hangs only Z on the verb, yet the speaker
+        # frames everything before the comma that precedes them
+        frame = source.start if source is not None and source.start > verb.i else verb.i
+        frame = min(frame, source.start) if source is not None else frame
+        sent = verb.sent
+        if e <= frame and s > sent.start and doc[frame - 1].is_punct and doc[frame - 1].text in ",—":
+            s = sent.start
+            while s < e and (doc[s].is_space or (doc[s].is_punct and doc[s].text not in _OPEN + _STRAIGHT)):
+                s += 1
+        return (s, e)
+    # the verb frames the sentence: "Y, officials said" parsed as root "said" with Y as ccomp
+    # is handled above; a parenthetical "Y, he said, Z" hangs the verb off Y's root.
+    if verb.dep_ in {"parataxis", "advcl", "ccomp"} and verb.head.i != verb.i:
+        sent = verb.sent
+        s, e = sent.start, sent.end
+        cue_left = min([verb.left_edge.i] + ([source.start] if source is not None else []))
+        cue_right = verb.right_edge.i + 1
+        # content: the sentence minus the framing clause, on the larger side
+        if cue_left - s >= e - cue_right:
+            e = cue_left
+        else:
+            s = cue_right
+        while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space):
+            e -= 1
+        while s < e and (doc[s].is_punct or doc[s].is_space) and doc[s].text not in _OPEN + _STRAIGHT:
+            s += 1
+        return (s, e) if e - s >= 2 else None
+    return None
+
+
+def _source_of(doc: Doc, verb: Token) -> Span | None:
+    subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subj and verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
+        subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    if not subj:
+        # inverted "..., said the minister": the noun after the verb is tagged dobj/attr/npadvmod
+        after = [c for c in verb.rights if c.dep_ in {"dobj", "attr", "npadvmod", "nsubj"} and c.pos_ in {"PROPN", "NOUN", "PRON"}]
+        subj = after[:1]
+    if not subj:
+        return None
+    tok = subj[0]
+    if tok.dep_ == "nsubjpass" or tok.lower_ in {"it", "there"} and any(c.dep_ == "expl" for c in verb.children):
+        return None
+    s, e = _subtree_span(doc, tok)
+    return doc[s:e] if e > s else None
+
+
+def _find_attributions(doc: Doc) -> list[_Attr]:
+    out: list[_Attr] = []
+    sent_starts = [s.start for s in doc.sents]
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = [c for c in to.children if c.dep_ == "pobj"]
+            if not pobj:
+                continue
+            ss, se = _subtree_span(doc, pobj[0])
+            src = doc[ss:se]
+            sent = tok.sent
+            # content: the sentence minus "according to X", on the larger side
+            left, right = tok.i, se
+            s, e = sent.start, sent.end
+            if left - s >= e - right:
+                e = left
+            else:
+                s = right
+            while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space):
+                e -= 1
+            while s < e and (doc[s].is_punct or doc[s].is_space) and doc[s].text not in _OPEN + _STRAIGHT:
+                s += 1
+            if e - s >= 2:
+                out.append(_Attr([tok, to], src, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text),
+                                 _sent_index(sent_starts, tok.i)))
+            continue
+        if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in CUE_LEMMAS:
+            continue
+        if tok.tag_ == "VBN" and tok.dep_ in {"amod", "acl"}:
+            continue  # "the so-called deal", "a report released Monday"
+        if tok.tag_ == "VBG" and tok.i == tok.sent.start:
+            continue  # "Mentioning his call, he continued ...": a participle framing the sentence
+        source = _source_of(doc, tok)
+        span = _content_from_verb(doc, tok, source)
+        if span is None:
+            continue
+        s, e = span
+        if tok.lemma_ in _WEAK and not (doc[s].lower_ == "that" or any(t.text in _OPEN + _STRAIGHT for t in doc[s:e])):
+            continue
+        if source is not None and source.start <= s < source.end:
+            continue
+        out.append(_Attr(_cue_tokens(tok), source, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text),
+                         _sent_index(sent_starts, tok.i)))
+    return out
+
+
+def _sent_index(starts: list[int], i: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= i:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@dataclass
+class _Speaker:
+    name: str | None
+    entity: str | None
+    start: int | None
+    end: int | None
+
+
+class _Resolver:
+    """Speakers from subject phrases: names to their fullest form, pronouns to antecedents."""
+
+    def __init__(self, mentions: Sequence[Mention], quote_spans: Sequence[QuoteSpan]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.quoted = [(q.start, q.end) for q in quote_spans]
+        full: dict[str, str] = {}
+        for m in self.mentions:
+            if m.entity and len(m.text) > len(full.get(m.entity, "")):
+                full[m.entity] = m.text
+        self.full = full
+
+    def _in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quoted)
+
+    def speaker(self, doc: Doc, source: Span | None) -> _Speaker:
+        if source is None:
+            return _Speaker(None, None, None, None)
+        s_char, e_char = source.start_char, source.end_char
+        inside = [m for m in self.mentions if s_char <= m.start and m.end <= e_char]
+        head = source.root
+        # pronoun subject
+        if head.lower_ in _PRONOUNS and len(source) <= 2:
+            want = _PRONOUNS[head.lower_]
+            ante = self._antecedent(doc, s_char, want)
+            if ante is not None:
+                return _Speaker(self.full.get(ante.entity or "", ante.text), ante.entity, s_char, e_char)
+            return _Speaker(source.text, None, s_char, e_char)
+        if inside:
+            # the mention heading the phrase: the one containing the syntactic head, else the
+            # last PERSON, else the last mention ("Japan's Ministry of Foreign Affairs")
+            headm = [m for m in inside if m.start <= head.idx < m.end]
+            persons = [m for m in inside if m.label == "PERSON"]
+            orgs = [m for m in inside if m.label in {"ORG", "NORP", "GPE"}]
+            best = headm[0] if headm else persons[0] if persons else None
+            if best is not None and best.label in {"PERSON", "ORG"}:
+                return _Speaker(self.full.get(best.entity or "", best.text), best.entity, s_char, e_char)
+            if best is None and orgs and orgs[-1].end >= e_char - 1:
+                o = orgs[-1]
+                return _Speaker(self.full.get(o.entity or "", o.text), o.entity, s_char, e_char)
+        return _Speaker(source.text.strip(), None, s_char, e_char)
+
+    def _antecedent(self, doc: Doc, pos: int, want: str) -> Mention | None:
+        """The latest fitting mention before ``pos`` outside quotes; a subject beats a
+        modifier ("the Yoon administration" is no antecedent for "he")."""
+        labels = {"PERSON"} if want == "PERSON" else {"ORG", "NORP", "GPE"}
+        cands = [m for m in self.mentions if m.start < pos and pos - m.start <= ANTECEDENT_WINDOW
+                 and m.label in labels and not self._in_quote(m.start)]
+        if not cands:
+            return None
+        here = _token_at(doc, pos)
+        near_start = 0
+        if here is not None:
+            sent = here.sent
+            near_start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        near = [m for m in cands if m.start >= near_start]
+
+        def deps(m: Mention) -> tuple[str, str]:
+            tok = _token_at(doc, m.end - 1)
+            return (tok.dep_, tok.head.dep_) if tok is not None else ("", "")
+
+        def is_subject(m: Mention) -> bool:
+            dep, head_dep = deps(m)
+            return dep in _SUBJECT_DEPS or (head_dep in _SUBJECT_DEPS and dep in {"appos", "conj"})
+
+        # 1. a subject in this or the previous sentence; 2. (people) any name there that is not
+        # a modifier of another noun; 3. (people) the latest subject further back.
+        for m in reversed(near):
+            if is_subject(m):
+                return m
+        if want != "PERSON":
+            return None
+        for m in reversed(near):
+            if deps(m)[0] not in {"compound", "amod"}:
+                return m
+        for m in reversed(cands):
+            if is_subject(m):
+                return m
+        return cands[-1]
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    lo, hi = 0, len(doc) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        t = doc[mid]
+        if t.idx <= char < t.idx + max(1, len(t.text)):
+            return t
+        if t.idx > char:
+            hi = mid - 1
+        else:
+            lo = mid + 1
+    return None
+
+
+def extract_quotes(doc: Doc, mentions: Sequence[Mention] = (), offset: int = 0) -> list[Quote]:
+    """Direct and indirect quotes of one parsed article (see the module docstring).
+
+    ``mentions`` are the article's entity mentions (offsets into ``doc.text`` + ``offset``);
+    speakers that are entities carry the mention's entity id in ``Quote.speaker``.
+    """
+    text = doc.text
+    qspans = find_quote_spans(text)
+    local_mentions = [m.replace(start=m.start - offset, end=m.end - offset) for m in mentions]
+    resolver = _Resolver(local_mentions, qspans)
+    attrs = _find_attributions(doc)
+    # Attributions whose content is inside another attribution's content (a verb inside a
+    # quote: "I believe ...") belong to the outer one.
+    attrs.sort(key=lambda a: (a.content_start, -(a.content_end - a.content_start)))
+    kept: list[_Attr] = []
+    for a in attrs:
+        cue_pos = a.cue_tokens[0].idx
+        if any(k.content_start <= cue_pos < k.content_end for k in kept):
+            continue
+        if any(qs.inner_start <= cue_pos < qs.inner_end for qs in qspans) and not _cue_outside_ok(a, qspans):
+            continue
+        kept.append(a)
+    quotes: list[Quote] = []
+    covered: list[tuple[int, int]] = []
+    for a in sorted(kept, key=lambda a: a.content_start):
+        cs, ce = a.content_start, a.content_end
+        # widen to the whole quotation the content starts or ends in
+        for qs in qspans:
+            touches = qs.start <= cs < qs.end or qs.start < ce <= qs.end
+            # a partial quote inside a paraphrase stays a paraphrase; a clause that is most
+            # of a quotation, or opens it, takes the whole quotation
+            if touches and (ce - cs >= 0.3 * (qs.inner_end - qs.inner_start) or qs.start <= cs <= qs.inner_start):
+                cs, ce = min(cs, qs.inner_start), max(ce, qs.inner_end)
+        cs, ce = _trim(text, cs, ce)
+        if ce <= cs:
+            continue
+        quoted = sum(min(ce, q.inner_end) - max(cs, q.inner_start) for q in qspans if q.inner_start < ce and cs < q.inner_end)
+        kind = "direct" if quoted >= 0.6 * (ce - cs) else "indirect"
+        sp = resolver.speaker(doc, a.source)
+        cue = text[a.cue_tokens[0].idx:a.cue_tokens[-1].idx + len(a.cue_tokens[-1].text)]
+        quotes.append(Quote(speaker_name=sp.name, speaker=sp.entity, cue=cue, text=text[cs:ce], kind=kind,
+                            start=offset + cs, end=offset + ce,
+                            speaker_start=None if sp.start is None else offset + sp.start,
+                            speaker_end=None if sp.end is None else offset + sp.end,
+                            cue_start=offset + a.cue_tokens[0].idx,
+                            cue_end=offset + a.cue_tokens[-1].idx + len(a.cue_tokens[-1].text)))
+        covered.append((cs, ce))
+    # step 3: orphan quotations
+    for qs in qspans:
+        if any(s < qs.inner_end and qs.inner_start < e for s, e in covered):
+            continue
+        words = len(text[qs.inner_start:qs.inner_end].split())
+        if words < MIN_ORPHAN_WORDS:
+            continue
+        prev = [q for q in quotes if q.end - offset <= qs.start]
+        prev_q = max(prev, key=lambda q: q.end) if prev else None
+        gap = text[(prev_q.end - offset) if prev_q else 0:qs.start]
+        follows = prev_q is not None and gap.count("\n") <= 2 and len(gap) < 400
+        cs, ce = _trim(text, qs.inner_start, qs.inner_end)
+        label = _SPEAKER_LABEL.match(text, cs, ce)
+        if label:
+            # a transcript line, "WALLACE: Let's start with ...": the label is the speaker
+            cs, ce = _trim(text, label.end(), ce)
+            name = label.group(1).strip().title()
+            quotes.append(Quote(speaker_name=name, speaker=None, cue=":", text=text[cs:ce], kind="direct",
+                                start=offset + cs, end=offset + ce, speaker_start=offset + label.start(1),
+                                speaker_end=offset + label.start(1) + len(label.group(1).strip()),
+                                cue_start=offset + label.end() - 1, cue_end=offset + label.end()))
+            continue
+        quotes.append(Quote(speaker_name=prev_q.speaker_name if follows and prev_q else None,
+                            speaker=prev_q.speaker if follows and prev_q else None,
+                            cue=None, text=text[cs:ce], kind="direct", start=offset + cs, end=offset + ce))
+    quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+def _cue_outside_ok(a: _Attr, qspans: Sequence[QuoteSpan]) -> bool:
+    """A cue inside quotation marks is the speaker's own verb ("I believe"), unless its
+    source is outside them too (a mis-paired mark)."""
+    if a.source is None:
+        return False
+    s = a.source.start_char
+    return not any(q.inner_start <= s < q.inner_end for q in qspans)
+
+
+_SPEAKER_LABEL = re.compile(r"([A-Z][A-Z.'\- ]{1,30}[A-Z]):\s")
+_EDGE = re.compile(r"^[\s,;:\u2014\u2013-]+|[\s,;:\u2014\u2013-]+$")
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in ",;:\u2014\u2013-" or text[s] in _OPEN + _STRAIGHT):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:\u2014\u2013-" or text[e - 1] in _CLOSE + _STRAIGHT):
+        e -= 1
+    return s, e

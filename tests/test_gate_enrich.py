@@ -1,0 +1,78 @@
+"""Quality gate for enrichment: fast re-measurements that must stay above pinned floors.
+
+Floors live in bench/results/enrich_gate_baseline.json (each a measured figure minus a small
+margin, with the command that measured it). The full benches are bench/bench_times.py,
+bench_quotes.py and bench_entities.py; this gate re-measures on what runs in seconds:
+- dates: the date grammar (no parse) over all 120 MEANTIME documents, value F1;
+- entities: canonicalisation of MEANTIME's gold named mentions, B-cubed F1;
+- quotes: the full enricher on the first PolNeAR dev articles, exact F1 of source/cue/content.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+BASELINE = BENCH / "results" / "enrich_gate_baseline.json"
+
+
+@pytest.fixture(scope="module")
+def floors(data_dir: Path) -> dict:
+    if not (data_dir / "meantime-en").is_dir() or not (data_dir / "polnear").is_dir():
+        pytest.skip("meantime-en / polnear not available")
+    sys.path.insert(0, str(BENCH))
+    return json.loads(BASELINE.read_text(encoding="utf-8"))
+
+
+def test_dates_value_f1(floors: dict) -> None:
+    import bench_times
+
+    articles, gold, ends = bench_times.articles_and_gold()
+    scores, _ = bench_times.run(articles, gold, ends, grammar_only=True)
+    assert scores["value"]["f1"] >= floors["times_grammar_value_f1"]["floor"]
+
+
+def test_entity_canonicalisation_bcubed(floors: dict) -> None:
+    import bench_entities
+    import meantime
+
+    b3 = bench_entities.gold_mention_bcubed(meantime.load())
+    assert b3["f1"] >= floors["entities_gold_mentions_bcubed_f1"]["floor"]
+    assert b3["p"] >= floors["entities_gold_mentions_bcubed_p"]["floor"]
+
+
+def test_quotes_exact_f1(floors: dict) -> None:
+    import bench_quotes
+    from storyline.enrich import Enricher
+    from storyline.settings import Settings
+
+    n = floors["quotes_subset_articles"]
+    articles, gold = bench_quotes.load_split("dev")
+    articles = articles[:n]
+    gold = {a.id: gold[a.id] for a in articles}
+    enriched = list(Enricher(Settings()).pipe(articles))
+    with tempfile.TemporaryDirectory() as tmp:
+        gpath, ipath, ppath = (str(Path(tmp) / n) for n in ("g.json", "i.jsonl", "p.jsonl"))
+        Path(gpath).write_text(json.dumps(gold), encoding="utf-8")
+        Path(ipath).write_text("".join(json.dumps({"id": a.id, "maintext": a.text}) + "\n" for a in articles),
+                               encoding="utf-8")
+        lines = []
+        for a in enriched:
+            d = a.to_dict()
+            for q in d.get("quotes", []):
+                if q.get("speaker_start") is not None:
+                    q["speaker_name"] = a.text[q["speaker_start"]:q["speaker_end"]]
+            lines.append(json.dumps(d) + "\n")
+        Path(ppath).write_text("".join(lines), encoding="utf-8")
+        out = subprocess.run([sys.executable, bench_quotes.SCORER, ppath, gpath, "--inputs", ipath],
+                             capture_output=True, text=True, check=True)
+    exact = json.loads(out.stdout)["exact"]
+    for field in ("source", "cue", "content"):
+        assert exact[field]["f1"] >= floors[f"quotes_subset_exact_{field}_f1"]["floor"], field
