@@ -1,0 +1,119 @@
+"""Stories: the JSON API (``/api/stories``) and the pages (``/`` and ``/stories/{id}``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from storyline.export.html import story_pictures
+from storyline.export.view import Cite, Source, StoryView, build_story_view
+from storyline.web.deps import PagesDep, RepoDep
+from storyline.web.models import (
+    ArticleRefOut,
+    EntityOut,
+    ErrorOut,
+    EventOut,
+    QuoteOut,
+    StoryListOut,
+    StoryOut,
+)
+from storyline.web.repo import Repository, story_events
+
+api = APIRouter(prefix="/api/stories", tags=["stories"],
+                responses={404: {"model": ErrorOut, "description": "No story with this id."}})
+pages = APIRouter(include_in_schema=False)
+
+StoryId = Annotated[str, Path(max_length=200, description="A story id, as listed by /api/stories.")]
+Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
+PerPage = Annotated[int, Query(ge=1, le=100, description="Stories per page (at most 100).")]
+DateFrom = Annotated[date | None, Query(description="Only stories with an article published on or after this day (YYYY-MM-DD).")]
+DateTo = Annotated[date | None, Query(description="Only stories with an article published on or before this day (YYYY-MM-DD).")]
+Outlet = Annotated[str | None, Query(max_length=200, description="Only stories with an article from this outlet (exact name).")]
+Words = Annotated[str | None, Query(max_length=500, description="Only stories with an article matching these words (full-text).")]
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+@api.get("", response_model=StoryListOut, summary="List stories, newest first",
+         description="Paged; filter by publication dates, outlet and words.")
+async def list_stories(repo: RepoDep, page: Page = 1, per_page: PerPage = 20,
+                       date_from: DateFrom = None, date_to: DateTo = None,
+                       outlet: Outlet = None, q: Words = None) -> StoryListOut:
+    listing = repo.list_stories(page, per_page, _iso(date_from), _iso(date_to), outlet or None, q or None)
+    return StoryListOut.from_page(listing)
+
+
+@api.get("/{story_id}", response_model=StoryOut, summary="One story with everything in it")
+async def get_story(story_id: StoryId, repo: RepoDep) -> StoryOut:
+    return StoryOut.from_record(repo.get_story(story_id))
+
+
+@api.get("/{story_id}/events", response_model=list[EventOut], summary="A story's events with their fact tables")
+async def get_events(story_id: StoryId, repo: RepoDep) -> list[EventOut]:
+    return [EventOut.from_record(e) for e in story_events(repo.get_story(story_id))]
+
+
+@api.get("/{story_id}/articles", response_model=list[ArticleRefOut], summary="A story's articles")
+async def get_story_articles(story_id: StoryId, repo: RepoDep) -> list[ArticleRefOut]:
+    story = repo.get_story(story_id)
+    found = repo.get_article_heads(story.articles)
+    return [ArticleRefOut.from_record(found[a]) for a in story.articles if a in found]
+
+
+@api.get("/{story_id}/entities", response_model=list[EntityOut], summary="A story's entities")
+async def get_entities(story_id: StoryId, repo: RepoDep) -> list[EntityOut]:
+    return [EntityOut.from_record(e) for e in repo.get_story(story_id).entities]
+
+
+@api.get("/{story_id}/quotes", response_model=list[QuoteOut], summary="A story's quotes")
+async def get_quotes(story_id: StoryId, repo: RepoDep) -> list[QuoteOut]:
+    return [QuoteOut.from_record(q) for q in repo.get_story(story_id).quotes]
+
+
+# ------------------------------------------------------------------ pages ---
+
+
+@pages.get("/", response_class=HTMLResponse)
+async def index(request: Request, repo: RepoDep, ui: PagesDep, page: Page = 1,
+                date_from: DateFrom = None, date_to: DateTo = None,
+                outlet: Outlet = None, q: Words = None) -> HTMLResponse:
+    stats = repo.stats()
+    listing = repo.list_stories(page, 20, _iso(date_from), _iso(date_to), outlet or None, q or None)
+    params = {k: v for k, v in (("q", q), ("date_from", _iso(date_from)), ("date_to", _iso(date_to)),
+                                ("outlet", outlet)) if v}
+
+    def page_url(n: int) -> str:
+        return "/?" + urlencode({**params, "page": n})
+
+    return ui.render(request, "index.html", stats=stats, listing=listing, q=q or "",
+                     date_from=_iso(date_from), date_to=_iso(date_to), outlet=outlet,
+                     filtered=bool(params), page_url=page_url)
+
+
+def story_view(repo: Repository, story_id: str) -> StoryView:
+    """Read a story and its articles and build the page's view (per request)."""
+    story = repo.get_story(story_id)
+    return build_story_view(story, repo.get_article_heads(story.articles))
+
+
+def _cite_href(c: Cite) -> str:
+    return f"/articles/{c.article}" + (f"#{c.anchor}" if c.anchor else "")
+
+
+def _source_href(s: Source) -> str:
+    return f"/articles/{s.id}"
+
+
+@pages.get("/stories/{story_id}", response_class=HTMLResponse)
+async def story_page(request: Request, story_id: StoryId, repo: RepoDep, ui: PagesDep) -> HTMLResponse:
+    view = story_view(repo, story_id)
+    pics = story_pictures(view)
+    return ui.render(request, "story.html", view=view, cite_href=_cite_href, source_href=_source_href,
+                     timeline_svg=Markup(pics["timeline"]), coverage_svg=Markup(pics["coverage"]))
