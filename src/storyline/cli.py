@@ -17,8 +17,8 @@ from typing import Annotated, TextIO
 
 import typer
 
-from storyline.errors import ExtractError, StorylineError
-from storyline.records import Article, Failure
+from storyline.errors import ExtractError, StorylineError, UsageError
+from storyline.records import Article, Dossier, Failure
 from storyline.settings import Settings
 
 app = typer.Typer(
@@ -195,36 +195,96 @@ def stories(
             print(f"{r.id}  {dates}  {r.articles:>4} art.  {len(r.outlets):>3} outl.  {r.title}  [{outlets}]")
 
 
+EXPORT_FORMATS = ("json", "jsonl", "md", "html", "newsplease", "jsonld")
+
+
 @app.command(
     epilog="Examples:\n\n  storyline export -o dossier.json\n\n"
-    "  storyline export --story 95b2 --format jsonl"
+    "  storyline export --story 95b2 --format html -o story.html   # one self-contained report\n\n"
+    "  storyline export --format html -o reports/   # one report per story in a folder\n\n"
+    "  storyline export --format md -o dossier.md\n\n"
+    "  storyline export --format newsplease -o articles.jsonl   # news-please-compatible records\n\n"
+    "  storyline export --format jsonld -o articles.jsonld      # schema.org NewsArticle"
 )
 def export(
     db: Annotated[Path | None, typer.Option("--db", help="The store to read (default: storyline.db).")] = None,
     story: Annotated[str | None, typer.Option("--story", help="Only this story (its id or a unique prefix).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json (one document) or jsonl (a record per line).")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json, jsonl, md, html, newsplease or jsonld.")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout (a folder for several html reports).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
 ) -> None:
-    """Write the dossier: articles, and stories with their events, entities and quotes."""
+    """Write the dossier (json/jsonl), per-story reports (md/html) or the articles (newsplease/jsonld)."""
     from storyline.export.json import dossier, write_dossier
     from storyline.store import Store
 
     settings = Settings.from_env(db=str(db) if db else None)
-    if fmt not in ("json", "jsonl"):
-        print(f"error: unknown format {fmt!r}; use json or jsonl", file=sys.stderr)
+    if fmt not in EXPORT_FORMATS:
+        print(f"error: unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", file=sys.stderr)
         raise typer.Exit(2)
     try:
         with Store(settings.db, readonly=True) as store:
             d = dossier(store, story)
+            if fmt in ("md", "html"):
+                _write_reports(d, fmt, output, quiet)
+                raise typer.Exit(0)
+            out = _open_out(output)
+            try:
+                if fmt in ("json", "jsonl"):
+                    write_dossier(d, out, fmt)
+                elif fmt == "newsplease":
+                    from storyline.export.newsplease import write_newsplease
+
+                    write_newsplease(d.articles, out)
+                else:
+                    from storyline.export.jsonld import render_jsonld
+
+                    entities = {e.id: e for s in d.stories for e in s.entities}
+                    out.write(render_jsonld(d.articles, entities))
+            finally:
+                if out is not sys.stdout:
+                    out.close()
     except StorylineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(2) from exc
-    out = _open_out(output)
-    try:
-        write_dossier(d, out, fmt)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    if not quiet:
+        where = f" to {output}" if output else ""
+        print(f"storyline: exported {len(d.stories)} story(ies), {len(d.articles)} article(s){where}", file=sys.stderr)
+
+
+def _write_reports(d: Dossier, fmt: str, output: Path | None, quiet: bool) -> None:
+    """Write one md/html report per story: to a folder, one file, or stdout."""
+    from rich.progress import Progress
+
+    from storyline.export.html import report_files
+
+    by_id = {a.id: a for a in d.articles}
+    stories = list(d.stories)
+    to_folder = output is not None and (output.is_dir() or output.suffix == "")
+    if fmt == "html" and len(stories) > 1 and not to_folder:
+        raise UsageError(
+            f"{len(stories)} stories make {len(stories)} HTML reports: give -o FOLDER, or --story ID for one file"
+        )
+    if to_folder and output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+    out = None if to_folder else _open_out(output)
+    written = 0
+    with Progress(disable=quiet or not sys.stderr.isatty(), transient=True) as progress:
+        task = progress.add_task(f"writing {fmt} reports", total=len(stories))
+        try:
+            files = report_files(stories, lambda s: {i: by_id[i] for i in s.articles if i in by_id}, fmt)
+            for name, text in files:
+                if to_folder and output is not None:
+                    (output / name).write_text(text, encoding="utf-8")
+                elif out is not None:
+                    out.write(("\n\n---\n\n" if written else "") + text)
+                written += 1
+                progress.advance(task)
+        finally:
+            if out is not None and out is not sys.stdout:
+                out.close()
+    if not quiet:
+        where = f" in {output}" if output else ""
+        print(f"storyline: wrote {written} {fmt} report(s){where}", file=sys.stderr)
 
 
 @app.command(
