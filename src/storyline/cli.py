@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -149,14 +149,37 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
 ) -> None:
     """Extract, enrich, dedup and cluster into stories and events, incrementally."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from storyline.pipeline import build as run_build
 
     settings = Settings.from_env(db=str(db) if db else None)
+    console = Console(stderr=True)
+    bars = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, disable=quiet or not console.is_terminal, transient=False)
+    tasks: dict[str, Any] = {}
+
+    def on_progress(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            for earlier in tasks.values():  # a stage ends when the next begins
+                t = bars.tasks[earlier]
+                bars.update(earlier, total=t.completed, completed=t.completed)
+            tasks[stage] = bars.add_task(stage, total=total)
+        bars.update(tasks[stage], completed=done, total=total)
+
+    def on_log(msg: str) -> None:
+        # With live bars the per-batch lines are noise; notes still matter.
+        if not bars.disable and msg.startswith("stored "):
+            return
+        console.print(f"storyline: {msg}", highlight=False, markup=False)
+
     try:
-        report = run_build(
-            paths, settings, enrich=not no_enrich, on_failure=report_failure,
-            log=None if quiet else (lambda msg: print(f"storyline: {msg}", file=sys.stderr)),
-        )
+        with bars:
+            report = run_build(
+                paths, settings, enrich=not no_enrich, on_failure=report_failure,
+                log=None if quiet else on_log, progress=on_progress,
+            )
     except StorylineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(2) from exc

@@ -109,11 +109,17 @@ def build(
     enrich: bool = True,
     on_failure: Callable[[Failure], None] | None = None,
     log: Callable[[str], None] | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> BuildReport:
-    """Run the whole pipeline over ``paths`` into the store ``db`` (default ``settings.db``)."""
+    """Run the whole pipeline over ``paths`` into the store ``db`` (default ``settings.db``).
+
+    ``progress(stage, done, total)`` is called as work advances (``total`` is None
+    while the inputs are still being read), for progress bars.
+    """
     settings = settings or Settings.from_env()
     report = BuildReport()
     say = log or (lambda msg: None)
+    tick = progress or (lambda stage, done, total: None)
 
     # 1. ingest + extract
     new: dict[str, Article] = {}
@@ -125,6 +131,7 @@ def build(
             continue
         report.read += 1
         new.setdefault(item.id, item)
+        tick("reading", report.read + len(report.failures), None)
     with Store(db or settings.db) as store:
         stored = store.known_ids(new)
         report.already_stored = len(stored)
@@ -146,6 +153,7 @@ def build(
                 with store.transaction():
                     report.added += store.add_articles(batch, sigs)
                 say(f"stored {report.added}/{len(todo)} new articles")
+                tick("storing", report.added, len(todo))
         # 3. + 4. cluster whatever is pending (also what a crashed run left behind)
         cluster_pending(store, settings, report)
         report.stories_total = store.count("stories")
