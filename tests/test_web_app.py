@@ -239,3 +239,27 @@ def test_server_is_read_only(client: TestClient) -> None:
         r = client.request(method, "/api/stories")
         assert r.status_code == 405, method
         assert "read-only" in r.json()["error"]["message"]
+
+
+def test_story_page_cache_is_invalidated_when_the_store_changes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A cached page is served until a write to the store changes its version."""
+    import os
+    import time
+
+    from storyline.web.cache import PageCache, store_version
+
+    db = tmp_path / "s.db"
+    db.write_bytes(b"x")
+    cache = PageCache(str(db), max_entries=2)
+    version, page = cache.get("a")
+    assert page is None
+    cache.put("a", version, "<p>one</p>")
+    assert cache.get("a")[1] == "<p>one</p>"
+    time.sleep(0.01)
+    db.write_bytes(b"xy")
+    os.utime(db)
+    assert store_version(str(db)) != version
+    assert cache.get("a")[1] is None
+    for k in ("b", "c", "d"):
+        cache.put(k, store_version(str(db)), k)
+    assert cache.get("b")[1] is None and cache.get("d")[1] == "d"

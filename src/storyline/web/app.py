@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline.errors import StoreError
 from storyline.settings import Settings
+from storyline.web.cache import PageCache
 from storyline.web.render import Pages
 from storyline.web.repo import NotFound, Repository
 from storyline.web.routes import articles, docs, search, static, stories
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None,
     app.state.settings = settings
     app.state.open_repository = open_repository
     app.state.static = static_files
+    app.state.page_cache = PageCache(str(settings.db))
     app.state.pages = Pages(Path(settings.db).name, {k: v.etag for k, v in static_files.items()})
     for module in (stories, articles, search):
         app.include_router(module.api)

@@ -113,7 +113,16 @@ def _source_href(s: Source) -> str:
 
 @pages.get("/stories/{story_id}", response_class=HTMLResponse)
 async def story_page(request: Request, story_id: StoryId, repo: RepoDep, ui: PagesDep) -> HTMLResponse:
+    # A story page depends only on the store (and the search box's q), so it is
+    # rendered once per store version; see web/cache.py.
+    cache = request.app.state.page_cache
+    key = ("story", story_id, request.query_params.get("q", ""))
+    version, page = cache.get(key)
+    if page is not None:
+        return HTMLResponse(page)
     view = story_view(repo, story_id)
     pics = story_pictures(view)
-    return ui.render(request, "story.html", view=view, cite_href=_cite_href, source_href=_source_href,
-                     timeline_svg=Markup(pics["timeline"]), coverage_svg=Markup(pics["coverage"]))
+    response = ui.render(request, "story.html", view=view, cite_href=_cite_href, source_href=_source_href,
+                         timeline_svg=Markup(pics["timeline"]), coverage_svg=Markup(pics["coverage"]))
+    cache.put(key, version, bytes(response.body).decode("utf-8"))
+    return response
