@@ -10,8 +10,10 @@
 3. **dedup + cluster**: the deduplicator and the story clusterer are warm-started
    from the store (earlier articles keep their stories and ids), then the pending
    articles are added online, all at once so the IDF covers them all.
-4. **write** memberships and the stories they touch (events, entities, quotes
-   re-assembled), a few stories per transaction.
+4. **reconcile + tell** every story the run touched: events, entities and quotes
+   re-assembled, fact tables and conflicts (``reconcile``), then the timeline and
+   the cited summary (``tell``).
+5. **write** memberships and those stories, a few stories per transaction.
 
 Crash safety: every write is a transaction and every id a content hash. After a
 ``kill -9`` in step 2, the committed batches stay and the rest is redone; in
@@ -31,7 +33,8 @@ from storyline.cluster.assemble import assemble_story
 from storyline.cluster.stories import StoryClusterer
 from storyline.dedup import Deduplicator, signature
 from storyline.errors import ExtractError, StorylineError
-from storyline.records import Article, Failure
+from storyline.reconcile import Reconciler
+from storyline.records import Article, Failure, Story
 from storyline.settings import Settings
 from storyline.store import Membership, Store
 
@@ -199,6 +202,7 @@ def cluster_pending(store: Store, settings: Settings, report: BuildReport | None
     for i, sid in sc.labels_.items():
         if sid in touched:
             members_of.setdefault(sid, []).append(i)
+    reconciler = Reconciler()  # loads the gazetteer once per build
     for chunk in _chunks(sorted(touched), STORY_BATCH):
         with store.transaction():
             store.assign(
@@ -211,9 +215,26 @@ def cluster_pending(store: Store, settings: Settings, report: BuildReport | None
                     sid, arts, duplicates={i: dups[i] for i in member_ids if i in dups},
                     notes={i: notes[i] for i in member_ids if i in notes},
                 )
+                story = tell(story, {a.id: a for a in arts}, reconciler)
                 outlets = sorted({a.outlet for a in arts if a.outlet})
                 store.put_story(story, outlets)
     return report
+
+
+def tell(story: Story, articles: dict[str, Article], reconciler: Reconciler) -> Story:
+    """Reconcile a story (facts, conflicts, aligned quotes), then tell it (timeline, summary).
+
+    A failure here costs the story its facts or summary, never its articles: the
+    story is stored as assembled and the reason kept in its notes.
+    """
+    from storyline.tell import tell_story
+
+    try:
+        return tell_story(reconciler.reconcile(story, articles), articles)
+    except Exception as exc:  # reconciliation is an addition to a story, never a reason to lose it
+        notes = dict(story.notes)
+        notes[story.id] = f"reconcile/tell failed ({type(exc).__name__}: {exc})"
+        return story.replace(notes=notes)
 
 
 def print_failure(failure: Failure) -> None:

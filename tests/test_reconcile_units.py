@@ -1,0 +1,88 @@
+"""Unit checks of normalisation and status: dates, numbers, places, quotes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storyline.reconcile.compare import compare_dates, compare_numbers
+from storyline.reconcile.dates import DateRef, find_dates, split_sentences
+from storyline.reconcile.facts import Claim
+from storyline.reconcile.quotes import align_quotes, same_statement
+from storyline.records import Article, Quote
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))
+def test_full_dates_round_trip(d: date) -> None:
+    text = f"The talks were held on {MONTHS[d.month - 1]} {d.day}, {d.year} in the capital."
+    refs = find_dates(text, None)
+    assert [r.value for r in refs] == [d.isoformat()]
+
+
+@given(st.text(max_size=200))
+def test_find_dates_never_crashes(text: str) -> None:
+    for r in find_dates(text, date(2020, 1, 1)):
+        assert 0 <= r.start < r.end_offset <= len(text)
+
+
+def test_yearless_and_weekday_dates_resolve_against_publication() -> None:
+    refs = find_dates("The rig sank on Thursday. Talks are set for Jan. 3.", date(2010, 4, 23))
+    assert [r.value for r in refs] == ["2010-04-22", "2011-01-03"]
+    assert refs[1].future
+
+
+def test_sentences_keep_abbreviations() -> None:
+    s = split_sentences("Gen. Smith met Mr. Lee on Dec. 3 in the U.S. capital. They agreed.")
+    assert [x.text for x in s] == ["Gen. Smith met Mr. Lee on Dec. 3 in the U.S. capital.", "They agreed."]
+
+
+def _c(aid: str, slot: str, value: str, norm: object, hedged: bool = False, dref: DateRef | None = None) -> Claim:
+    return Claim(aid, slot, value, norm, f"{value}.", hedged=hedged, date=dref)
+
+
+def test_rounding_tolerance() -> None:
+    status, _, _ = compare_numbers([_c("a", "duration", "30 minutes", 30.0),
+                                    _c("b", "duration", "about 30 minutes", 30.0, hedged=True)], {})
+    assert status == "agreed"
+    status, _, _ = compare_numbers([_c("a", "count", "300 people", 300.0),
+                                    _c("b", "count", "nearly 290 people", 290.0, hedged=True)], {})
+    assert status == "compatible"
+
+
+def test_toll_revised_over_time_is_updated_but_same_time_conflict() -> None:
+    pub = {"a": datetime(2010, 4, 21, 8), "b": datetime(2010, 4, 23, 9), "c": datetime(2010, 4, 21, 9)}
+    status, groups, note = compare_numbers([_c("a", "count", "7 missing", 7.0), _c("b", "count", "11 missing", 11.0)], pub)
+    assert status == "updated" and [g.value for g in groups] == ["7 missing", "11 missing"]
+    assert note and "->" in note
+    status, _, _ = compare_numbers([_c("a", "count", "7 missing", 7.0), _c("c", "count", "11 missing", 11.0)], pub)
+    assert status == "conflict"
+
+
+def test_dates_time_zone_tolerant() -> None:
+    a = _c("a", "date", "June 17", "2025-06-17")
+    b = _c("b", "date", "June 18", "2025-06-18")
+    c = _c("c", "date", "June 20", "2025-06-20")
+    assert compare_dates([a, b])[0] == "compatible"
+    assert compare_dates([a, c])[0] == "conflict"
+
+
+def test_quote_alignment_trimmed_and_distinct() -> None:
+    full = "There are quite many areas where Korea and Japan can share diverse wisdom and knowledge and cooperate"
+    trimmed = "Korea and Japan can share diverse wisdom and knowledge and cooperate"
+    other = "In today's strategic environment, the importance of Korea-Japan relations has grown even further"
+    assert same_statement(full, trimmed)
+    assert not same_statement(full, other)
+    arts = [
+        Article(id="a", source="a", text=f"Ishiba said, “{full}.”", published="2025-06-19",
+                quotes=(Quote("Ishiba", None, "said", full, "direct", 15, 15 + len(full)),)),
+        Article(id="b", source="b", text=f"“{trimmed},” Ishiba said.", published="2025-06-20"),
+    ]
+    qs = align_quotes(arts)
+    assert len(qs) == 1 and qs[0].article == "a" and qs[0].also_in == ("b",)
+    assert len(qs[0].variants) == 2
+

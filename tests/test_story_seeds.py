@@ -1,0 +1,77 @@
+"""The whole local pipeline on the seeds, end to end: build, then read the dossier.
+
+Asserts what a reader of these five articles would check by hand: one story,
+its events in date order, the one real conflict (the summit venue) flagged, and
+no false ones (the phone calls counted differently, the summit's date and length).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared is not beside the checkout")
+    tmp = tmp_path_factory.mktemp("seeds")
+    db, out = tmp / "s.db", tmp / "d.json"
+    for args in (["build", str(SEEDS), "--db", str(db), "-q"], ["export", "--db", str(db), "-o", str(out), "-q"]):
+        proc = subprocess.run([sys.executable, "-m", "storyline.cli", *args], capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+    d = json.loads(Path(out).read_text())
+    assert len(d["stories"]) == 1
+    return dict(d["stories"][0], _articles=d["articles"])
+
+
+def test_events_in_date_order_with_titles(story: dict[str, Any]) -> None:
+    dates = [e["date"] for e in story["events"]]
+    assert dates == sorted(dates)
+    assert sum(e["status"] == "reported" for e in story["events"]) >= 4
+    assert {"2025-06-09", "2025-06-17"} <= set(dates)
+    summit = next(e for e in story["events"] if e["date"] == "2025-06-17")
+    assert len(summit["articles"]) >= 2
+    assert any("Ishiba" in p for p in summit["participants"])
+
+
+def test_the_venue_conflict_is_flagged_and_nothing_else(story: dict[str, Any]) -> None:
+    conflicts = story["conflicts"]
+    places = [c for c in conflicts if c["slot"] == "place"]
+    assert places, "the summit venue (Kananaskis vs Calgary) must be a conflict"
+    values = {v["value"] for v in places[0]["values"]}
+    assert {"Kananaskis", "Calgary"} <= values
+    # False conflicts avoided: the date, length and "first"/"second" calls.
+    assert not [c for c in conflicts if c["slot"] in ("date", "duration") or c["slot"].startswith("ordinal")]
+    summit = next(e for e in story["events"] if e["date"] == "2025-06-17")
+    duration = next(f for f in summit["facts"] if f["slot"] == "duration")
+    assert duration["status"] == "agreed" and len(duration["values"][0]["articles"]) == 2
+
+
+def test_every_summary_sentence_cites_articles_that_say_it(story: dict[str, Any]) -> None:
+    ids = {a["id"] for a in story["_articles"]}
+    texts = {a["id"]: a["text"] for a in story["_articles"]}
+    assert story["summary"]
+    for s in story["summary"]:
+        assert s["articles"] and set(s["articles"]) <= ids
+        if not s["text"].startswith("Outlets differ"):
+            # Extractive: the sentence stands in at least one cited article.
+            assert any(s["text"][:60] in texts[a] for a in s["articles"]), s["text"]
+    assert any("Kananaskis" in s["text"] and "Calgary" in s["text"] for s in story["summary"])
+
+
+def test_timeline_cites_and_marks_background(story: dict[str, Any]) -> None:
+    tl = story["timeline"]
+    assert tl and [t["date"] for t in tl] == sorted(t["date"] for t in tl)
+    assert all(t["articles"] for t in tl)
+    treaty = [t for t in tl if t["date"].startswith("1965")]
+    assert treaty and all(t["status"] == "background" for t in treaty)
+    # The NATO summit "scheduled for June 24-25" is announced, not reported.
+    assert any(t["status"] == "scheduled" and t["date"] >= "2025-06-24" for t in tl)

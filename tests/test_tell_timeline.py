@@ -1,0 +1,77 @@
+"""Timeline and summary building blocks, on real Timeline17 articles and small cases."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storyline.records import Article, Event, Fact, FactValue, Story
+from storyline.tell import tell_story
+from storyline.tell.summary import fact_sentences, summarise
+from storyline.tell.timeline import dated_sentences, rank_dates, timeline_from_articles
+
+T17 = Path("/work/shared/data/timeline17-dev/data/H1N1_guardian/articles.json")
+
+
+@pytest.fixture(scope="module")
+def h1n1() -> list[Article]:
+    if not T17.exists():
+        pytest.skip("Timeline17 data not available")
+    rows = json.loads(T17.read_text())[:40]
+    return [Article(id=str(r["uid"]), source="t17", text=r["text"], published=r["dct"]) for r in rows]
+
+
+def test_weekday_reference_dates_sentence() -> None:
+    a = Article(id="a", source="a", published="2010-04-23",
+                text="The rig sank on Thursday after burning for a day and a half.")
+    s = dated_sentences([a])
+    assert [(x.day, x.referenced) for x in s] == [(date(2010, 4, 22), True)]
+
+
+def test_referenced_dates_outrank_publication_days(h1n1: list[Article]) -> None:
+    sents = dated_sentences(h1n1)
+    ranked = rank_dates(sents)
+    assert ranked and ranked[0][1] >= ranked[-1][1]
+    tl = timeline_from_articles(h1n1, max_dates=5, per_date=2)
+    days = [e.date for e in tl]
+    assert days == sorted(days) and len(set(days)) <= 5
+    texts = {a.id: a.text for a in h1n1}
+    for e in tl:
+        assert e.articles and all(e.text in texts[x] for x in e.articles)  # cited and extractive
+
+
+def test_range_restriction(h1n1: list[Article]) -> None:
+    tl = timeline_from_articles(h1n1, max_dates=10, per_date=1, start=date(2009, 4, 25), end=date(2009, 4, 30))
+    assert all("2009-04-25" <= e.date <= "2009-04-30" for e in tl)
+
+
+def test_summary_cites_and_states_conflicts(h1n1: list[Article]) -> None:
+    ev = Event("e1", "meeting (2009-04-27)", "2009-04-27", facts=(
+        Fact("place", "conflict", (FactValue("Geneva", ("a", "b")), FactValue("Paris", ("c",))),
+             note="conflicting: Geneva | Paris. ..."),
+    ))
+    story = Story("s", "s", tuple(a.id for a in h1n1), events=(ev,))
+    out = summarise(story, {a.id: a for a in h1n1})
+    assert all(s.articles for s in out)
+    assert out[-1].text == "Outlets differ on the place of the meeting (2009-04-27): Geneva (2), Paris (1)."
+    assert set(out[-1].articles) == {"a", "b", "c"}
+    assert len(out) - 1 <= 5
+    # redundancy removed: no two extracted sentences are the same
+    assert len({s.text for s in out}) == len(out)
+
+
+def test_updated_fact_sentence() -> None:
+    ev = Event("e", "explosion (2010-04-20)", "2010-04-20", facts=(
+        Fact("count: worker missing", "updated", (FactValue("7 missing", ("a",)), FactValue("11 missing", ("b",)))),))
+    (s,) = fact_sentences(Story("s", "s", ("a", "b"), events=(ev,)))
+    assert "7 missing -> 11 missing" in s.text and s.articles == ("a", "b")
+
+
+def test_tell_story_without_events(h1n1: list[Article]) -> None:
+    story = Story("s", "s", tuple(a.id for a in h1n1[:10]))
+    told = tell_story(story, {a.id: a for a in h1n1})
+    assert told.timeline and all(t.articles for t in told.timeline)
+    assert told.summary
