@@ -103,18 +103,18 @@ def load(root: str = ROOT) -> list[Doc]:
         for tx in markables.iter("TIMEX3"):
             if tx.get("functionInDocument") == "CREATION_TIME":
                 continue
-            ids = [a.get("t_id", "") for a in tx.iter("token_anchor") if a.get("t_id") in spans]
-            if not ids:
+            anchors = [a.get("t_id", "") for a in tx.iter("token_anchor") if a.get("t_id") in spans]
+            if not anchors:
                 continue
-            s, e = spans[ids[0]][0], spans[ids[-1]][1]
+            s, e = spans[anchors[0]][0], spans[anchors[-1]][1]
             doc.timexes.append({"text": text[s:e], "value": tx.get("value"), "type": tx.get("type"),
                                 "start": s, "end": e})
         # entity mentions and the instances they refer to (cross-document ids)
         mentions: dict[str, dict] = {}
         for em in markables.iter("ENTITY_MENTION"):
-            ids = [a.get("t_id", "") for a in em.iter("token_anchor") if a.get("t_id") in spans]
-            if ids:
-                s, e = spans[ids[0]][0], spans[ids[-1]][1]
+            anchors = [a.get("t_id", "") for a in em.iter("token_anchor") if a.get("t_id") in spans]
+            if anchors:
+                s, e = spans[anchors[0]][0], spans[anchors[-1]][1]
                 mentions[em.get("m_id", "")] = {"text": text[s:e], "start": s, "end": e,
                                                 "syntactic_type": em.get("syntactic_type")}
         instances = {en.get("m_id", ""): (en.get("instance_id"), en.get("ent_type"))

@@ -20,6 +20,15 @@ The cascade:
 5. A date marked "(local time)" next to a date marked with another zone ("Seoul time", "KST")
    keeps that one as ``alt_value``.
 
+Extents and values follow the TimeML/TIMEX3 guidelines (checked against the MEANTIME errors of
+bench/bench_times.py --errors, but only where the guideline says so, not the corpus's quirks):
+prepositions are SIGNALs outside the expression ("in recent years" -> "recent years"); a
+duration used as a modifier is an adjective without the article ("a 27-year contract" ->
+"27-year"); modifiers ("more than", "the end of") stay inside and keep the period's value; the
+two ends of a range ("from 2009 to 2011", "between 60 and 90 days") are two expressions; weeks
+are ISO 8601 weeks; "two days before the launch" is a DURATION; "the same month a year ago" and
+"that time" are anchored to the time last mentioned.
+
 Why not a library alone: dateparser (used here as the fallback parser for numeric and unusual
 forms) parses a string into one datetime and loses granularity (a month becomes its first day)
 and knows nothing of the article's other sentences or tenses; HeidelTime does this job but is
@@ -75,6 +84,10 @@ _UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centuries)s?"
 _PART = r"(?:morning|afternoon|evening|night)"
 _DASH = r"\s*(?:-|–|—|to|through|until|and)\s*"
 _REL = r"(?:last|next|this|past|coming|previous|following|current)"
+# month names after "last/next/this" (a case-insensitive pattern: "May" only capitalised, "this may" is a modal)
+_MONTH_NAME = r"(?:January|February|March|April|(?-i:May)|June|July|August|September|October|November|December)"
+_EDGE = r"(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle)\s+of\s+"  # TIMEX3 mod START/MID/END: same value
+_DUR_ADJ = r"(?:straight|consecutive|successive|trading|business|working)"  # "six straight days", "five trading days"
 _SAME = r"(?:the same|that|the following|the next|the previous|the preceding)"
 _TZ = r"(?:\s*\(?(?:UTC|GMT|KST|JST|EST|EDT|CST|CDT|PST|PDT|BST|CET|CEST|ET|PT)(?:\s*[+-]\s*\d{1,2})?\)?)"
 _CLOCK = (r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.\s?m\.|\d{1,2}\s*[ap]m\b|noon|midnight)")
@@ -89,24 +102,47 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dmy", rf"(?:\b{_WD},?\s+)?\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?"),
     ("my", rf"\b(?:(?:early|mid|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?{_MONTH}(?:\s+(?:of\s+)?{_YEAR}\b|(?:\s+(?:of\s+)?(?:{_SAME}|next|last|this)\s+year\b))"),
     ("month", r"\b(?:(?:early|mid|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?(?:January|February|March|April|June|July|August|September|October|November|December)\b"),
-    ("month_may", "|".join(rf"(?<=\b{w} )May\b" for w in ("in", "of", "since", "until", "by", "from", "early", "late", "mid", "before", "after", "during"))),
+    ("month_may", r"\b(?:in|of|since|until|by|from|early|late|mid|before|after|during) (?P<x>May)\b"),
     ("year_range", rf"\b(?:from\s+|between\s+)?{_YEAR}{_DASH}(?:{_YEAR}|\d\d)\b"),
-    ("year", rf"\b(?:(?:early|mid|late|mid-|the end of|the beginning of|the start of|the middle of|fiscal|FY)\s*)?{_YEAR}\b(?!\s*(?:%|percent))"),
-    ("decade", r"\b(?:the\s+)?(?:early\s+|mid-?\s*|late\s+)?(?:1[5-9]\d0|20[0-9]0)s\b|'\d0s\b|(?<=the )[2-9]0s\b|'\d\d\b(?=\s|[,.;])"),
+    ("year", rf"\b(?:(?:early|mid|late|mid-|the end of|the beginning of|the start of|the middle of|fiscal|FY)\s*)?(?<![.$]){_YEAR}\b(?!\s*(?:%|percent))"),
+    ("decade", r"\b(?:the\s+)?(?:early\s+|mid-?\s*|late\s+)?(?:1[5-9]\d0|20[0-9]0)s\b|'\d0s\b|(?<=the )[2-9]0s\b|'\d\d\b(?=\s|[,.;])"
+               # the second of "the 70s and 80s" (bare "80s" alone is more often an age)
+               r"|(?<=the [2-9]0s and )[2-9]0s\b|(?<=the [2-9]0s or )[2-9]0s\b|(?<=the [2-9]0s to )[2-9]0s\b"),
     ("century", r"\b(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)\s+century\b"),
     ("quarter", rf"\b(?:the\s+)?(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?quarter(?:\s+of\s+(?:{_YEAR}|this year|last year|next year|the year)|\s+{_YEAR})?\b|\bQ[1-4](?:\s+{_YEAR})?\b"),
     ("half", rf"\b(?:the\s+)?(?:first|second)\s+half\s+of\s+(?:{_YEAR}|this year|last year|next year|the year)\b"),
     ("season", rf"\b(?:(?:this|last|next|early|late)\s+)?(?:spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_YEAR})?\b"
                rf"|\b(?:this|last|next|early|late|the|in)\s+fall\b(?:\s+(?:of\s+)?{_YEAR})?|\bfall\s+(?:of\s+)?{_YEAR}\b"),
-    ("rel_unit", rf"\b(?:(?:later|earlier)\s+)?{_REL}\s+(?:week|month|year|weekend|decade|quarter|century|{_WD}|spring|summer|autumn|fall|winter)\b"),
+    ("rel_unit", rf"\b(?:(?:later|earlier)\s+|{_EDGE})?{_REL}\s+(?:week|month|year|weekend|decade|quarter|century|{_WD}|spring|summer|autumn|fall|winter|{_MONTH_NAME})\b"),
+    ("edge", rf"\b{_EDGE}(?:the\s+)?(?:(?:financial|fiscal)\s+)?(?:year|month|week|quarter|decade)\b"),
+    ("week_of", rf"\b(?:the\s+)?(?:first|second|third|fourth|last|final)\s+week\s+of\s+{_MONTH_NAME}(?:,?\s+{_YEAR})?\b"),
+    ("weekend", r"\b(?:over|during|at|on) (?P<x>the\s+weekend)\b"),
+    ("same_ly", r"\bthe\s+same\s+(?:month|period|quarter|time|day|week|season)\s+(?:of\s+)?(?:a\s+year\s+(?:ago|earlier|before)|(?:the\s+)?(?:last|previous|prior)\s+year|the\s+year\s+before)\b"),
+    ("anaphor", r"\bthe\s+(?:year|month|week|day)\s+(?:before|previous|earlier|prior|after)(?=\s*[,.;:!?)]|\s+(?:and|but|when|as|while)\b)"
+                r"|\b(?:at|by|until|since|before|after) (?P<x>that\s+time)\b"),
+    ("ordinal_run", r"\b(?:(?:the|a)\s+)?(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:consecutive|straight)\s+(?:day|session|week|month|year|quarter)\b"),
     ("same", rf"\b{_SAME}\s+(?:year|month|week|day|night|morning|afternoon|evening|weekend)\b"),
-    ("ago", rf"\b(?:{_NUMW}|{_VAGUE})\s+{_UNIT}\s+(?:ago|earlier|before|later|from now)\b"),
-    ("duration", rf"\b(?:(?:the|a|an)\s+)?(?:(?:past|last|next|coming|first|previous|recent|following|over|nearly|almost|about|around|more than|less than|at least|up to)\s+)*(?:{_NUMW}|{_VAGUE})(?:\s+|-){_UNIT}(?:-long|-old)?\b"),
-    ("dur_bare", rf"\b(?:the\s+)?(?:past|last|next|coming)\s+(?:few\s+)?{_UNIT}\b|\b(?:decades|years|months|weeks|hours|minutes)(?=\s+(?:of|ago|long|later|earlier))|\bdecades-long\b|\b(?:for|over the|in recent|for many|for several)\s+(?:years|decades|months|weeks|days)\b"),
+    # "two days before the launch" is the DURATION "two days" and the SIGNAL "before" (TimeML);
+    # only a "before" that ends the phrase ("two days before,") makes a date
+    ("ago", rf"\b(?:{_NUMW}|{_VAGUE})\s+{_UNIT}\s+(?:ago|earlier|later|from now|before(?=\s*[,.;:!?)]))"),
+    ("duration", rf"\b(?:(?:the|a|an)\s+)?(?:(?:past|last|next|coming|first|previous|recent|following|over|nearly|almost|about|around|more than|less than|at least|up to)\s+)*(?:{_NUMW}|{_VAGUE})(?:\s+|-)(?:{_DUR_ADJ}\s+)?{_UNIT}(?:-long|-old)?\b"
+                 r"|\bsingle-(?:day|week|month|year)\b"
+                 rf"|\b{_NUMW}\s+(?:{_DUR_ADJ}\s+)?quarters\b"),  # "two consecutive quarters" (not the fraction "a quarter")
+    # "between 60 and 90 days", "two to three years": the first number is a duration too
+    ("dur_range", rf"\b(?!an?\b){_NUMW}\s*(?:-|–|to|or|and)\s*{_NUMW}(?:\s+|-)(?:{_DUR_ADJ}\s+)?{_UNIT}\b(?!\s+(?:ago|later|earlier|from now))"),
+    # a preposition is a TimeML SIGNAL, not part of the TIMEX3: "for years" -> "years"
+    ("dur_bare", rf"\b(?:the\s+)?(?:past|last|next|coming)\s+(?:few\s+)?{_UNIT}\b|\b(?:decades|years|months|weeks|hours|minutes)(?=\s+(?:of|ago|long|later|earlier))|\bdecades-long\b"
+                 r"|\bover the (?:years|decades|months|weeks)\b|\brecent (?:years|decades|months|weeks|days)\b"
+                 r"|\b(?:for|in|within|just) (?P<x>(?:years|decades|months|weeks|days|hours|minutes)\b)"
+                 r"(?=[ \t]*(?:[,.;:!?)\"\n]|$)|\s+(?:to come|now|and|or|before|after|ago|since|until|without|of|in)\b)"),
     ("weekday", rf"\b{_WD}(?:\s+{_PART})?\b(?:\s*,?\s*{_MONTH}\s+{_DAY})?"),
     ("deictic", rf"\b(?:(?:earlier|later)\s+)?(?:today|tonight|yesterday|tomorrow)(?:\s+{_PART})?\b|\bthis\s+{_PART}\b|\b(?:last|tomorrow)\s+night\b"),
-    ("ref", r"\b(?:now|currently|current|nowadays|at present|at the moment|recently|recent|soon|in the future|in the past)\b(?!\s+(?:\w+\s+)?(?:few\s+)?(?:second|minute|hour|day|week|month|year|decade|centur))"),
-    ("clock", rf"\b(?:{_CLOCK}){_TZ}?(?:\s*\(local time\))?(?:\s+(?:on\s+)?(?:{_WD}|today|yesterday|tomorrow))?"),
+    ("ref", r"\b(?:now|currently|current|nowadays|at present|at the moment|more recently|recently|recent|(?:very\s+)?soon"
+            # "the future Prime Minister", "the past two years": an adjective, not the noun
+            r"|(?:the (?:near |distant )?future|the past)(?!\s+(?:[A-Z\d]|(?:one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple)\b))"
+            r"|the (?:near|long|short|medium) term|the time being)\b"
+            r"(?!-|\s+(?:\w+\s+)?(?:few\s+)?(?:second|minute|hour|day|week|month|year|decade|centur))"),
+    ("clock", rf"\b(?:{_CLOCK}|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:UTC|GMT|hours\b|hrs\b))){_TZ}?(?:\s*\(local time\))?(?:\s+(?:on\s+)?(?:{_WD}|today|yesterday|tomorrow))?"),
     ("set", rf"\b(?:annual|annually|yearly|monthly|weekly|daily|hourly|every\s+(?:day|week|month|year|{_WD})|each\s+(?:day|week|month|year)|per\s+(?:day|week|month|year)|a\s+(?:day|week|month|year)(?=\s*[,.;]|\s+(?:for|until|through)))\b"),
 ]
 _GRAMMAR = [(name, re.compile(rx, re.I if name not in {"month", "month_may", "weekday", "mdy", "dmy", "my", "md_range", "dm_range"} else 0))
@@ -136,16 +172,44 @@ def find_candidates(text: str) -> list[_Cand]:
             # "JoongAng Daily", "Weekly Standard": a capitalised SET word mid-sentence is a name
             if name == "set" and text[m.start()].isupper() and m.start() > 1 and text[m.start() - 2] not in ".!?\n":
                 continue
-            if m.end() > m.start():
-                found.append(_Cand(m.start(), m.end(), name))
+            if name == "duration" and _ORDINAL_SECOND.match(text, m.start()):
+                continue  # "a second A380", "a second round": the ordinal, not the unit
+            if name == "year" and _year_in_name(text, m.start(), m.end()):
+                continue
+            # a pattern may match context around the expression (a preposition, a SIGNAL in
+            # TimeML terms, which the TIMEX3 leaves out): group "x" is then the expression
+            x = m.span("x") if "x" in rx.groupindex and m.group("x") is not None else m.span()
+            if x[1] > x[0]:
+                found.append(_Cand(x[0], x[1], name))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     out: list[_Cand] = []
     last_end = -1
     for c in found:
         if c.start >= last_end:
+            if c.kind == "duration":
+                # "a 27-year contract", "a four day rally": a duration used as a modifier is an
+                # adjective; its article belongs to the head noun (TimeML extent rule)
+                adj = _ADJECTIVAL.match(text, c.start, c.end)
+                if adj and adj.end() == c.end:
+                    c = _Cand(adj.start(1), c.end, c.kind)
             out.append(c)
             last_end = c.end
     return out
+
+
+_ORDINAL_SECOND = re.compile(r"(?i)(?:an?|one|the)\s+second\s+(?!ago|later|earlier|before|after|or\b|and\b)[A-Za-z0-9]")
+_NOT_NAME_WORDS = frozenset(
+    ["in", "by", "since", "until", "before", "after", "from", "through", "during", "of", "on", "at", "the", "for", "and", "or", "early", "late", "mid", "fiscal", "spring", "summer", "autumn", "fall", "winter"]) | frozenset(MONTHS)
+
+
+def _year_in_name(text: str, start: int, end: int) -> bool:
+    """"Russell 2000 Index", "Windows 2000 Server": a number between two capitalised words that
+    are not date or function words is part of a name, not a year."""
+    before = re.search(r"\b([A-Z][a-z]+)\s+$", text[max(0, start - 30):start])
+    after = re.match(r"\s+[A-Z][a-z]", text[end:end + 3])
+    return bool(before and after and before.group(1).lower().rstrip(".") not in _NOT_NAME_WORDS)
+_ADJECTIVAL = re.compile(
+    rf"(?i)(?:the|an?)\s+((?!an?\b|one\b){_NUMW}(?:\s+|-)(?:second|minute|hour|day|week|month|year|decade|century|quarter)\b(?!s))")
 
 
 # ------------------------------------------------------------------ tense ---
@@ -243,6 +307,7 @@ class _State:
     dct: date | None
     last_year: int | None = None
     last_day: date | None = None
+    last_value: str | None = None  # the last calendar value (day, month, quarter...) for "the same period"
 
 
 def parse_dct(published: str | None) -> date | None:
@@ -531,11 +596,15 @@ def _r_quarter(expr: str, st: _State, tense: str) -> tuple[str | None, str, str 
         return _needs_dct(st)
     if st.dct is not None and not re.search(rf"\b{_YEAR}\b|year", expr):
         # "rose in the fourth quarter" written in March: last year's (and the reverse)
+        # "rose in the fourth quarter" written in March: last year's; but a past verb about the
+        # next quarter ("announced closures during the fourth quarter" in August) is this year's
         cur = (st.dct.month - 1) // 3 + 1
-        if tense == "past" and q > cur:
+        # (no tense: news reports the past, as in _pick_year)
+        if tense in {"past", "present"} and q - cur >= 2:
             y -= 1
         elif tense == "future" and q < cur:
             y += 1
+    st.last_year = y
     return f"{y}-Q{q}", "DATE", None
 
 
@@ -543,6 +612,7 @@ def _r_half(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | N
     y = _year_phrase(expr, st)
     if y is None:
         return _needs_dct(st)
+    st.last_year = y
     return f"{y}-H{1 if 'first' in expr.lower() else 2}", "DATE", None
 
 
@@ -564,9 +634,20 @@ def _r_rel_unit(expr: str, st: _State, tense: str) -> tuple[str | None, str, str
     low = expr.lower()
     later = low.startswith("later ")
     low = re.sub(r"^(later|earlier)\s+", "", low)
+    low = re.sub(rf"^{_EDGE}", "", low)  # "the end of last year": the year (TIMEX3 mod=END)
     mod, unit = low.split(None, 1)
     step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}.get(mod, 0)
     dct = st.dct
+    if unit in MONTHS:
+        # "last September" is the latest September before the DCT's month, "next May" the first after
+        m = MONTHS[unit]
+        y = dct.year
+        if step < 0 and m >= dct.month:
+            y -= 1
+        elif step > 0 and m <= dct.month:
+            y += 1
+        st.last_year = y
+        return f"{y}-{m:02d}", "DATE", None
     if unit in WEEKDAYS:
         d = _weekday_date(WEEKDAYS[unit], st, tense, mod)
         assert d is not None
@@ -677,8 +758,9 @@ def _r_ago(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | No
 
 
 def _r_duration(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
-    low = expr.lower().replace("-long", "").replace("-old", "")
-    m = re.search(rf"({_NUMW}|{_VAGUE})(?:\s+|-)({_UNIT})\b", low)
+    low = expr.lower().replace("-long", "").replace("-old", "").replace("single-", "one ")
+    low = re.sub(rf"\s+{_DUR_ADJ}\b", "", low)  # "six straight days" is six days
+    m = re.search(rf"({_NUMW}|{_VAGUE})(?:\s+|-)({_UNIT}|quarters?)\b", low)
     if not m:
         return _r_dur_bare(expr, st, tense)
     n = _num(m.group(1))
@@ -731,11 +813,11 @@ def _r_deictic(expr: str, st: _State, tense: str) -> tuple[str | None, str, str 
 
 def _r_ref(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
     low = expr.lower()
-    if low in {"recently", "recent", "in the past", "the past"}:
+    if "recent" in low or "past" in low:
         return "PAST_REF", "DATE", None
-    if low in {"soon", "in the future", "the future"}:
+    if "soon" in low or "future" in low or low.endswith("term"):
         return "FUTURE_REF", "DATE", None
-    return "PRESENT_REF", "DATE", None
+    return "PRESENT_REF", "DATE", None  # now, currently, the time being
 
 
 def _r_clock(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
@@ -745,6 +827,8 @@ def _r_clock(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | 
         hh, mm = 12, 0
     elif "midnight" in low:
         hh, mm = 0, 0
+    elif mil := re.match(r"([01]\d|2[0-3])([0-5]\d)\b", low):
+        hh, mm = int(mil.group(1)), int(mil.group(2))  # "0800 UTC"
     elif m:
         hh, mm = int(m.group(1)), int(m.group(2) or 0)
         if m.group(3) == "p" and hh < 12:
@@ -811,6 +895,110 @@ def _r_fallback(expr: str, st: _State, tense: str) -> tuple[str | None, str, str
     return None, "DATE", "not normalised"
 
 
+def _shift_year(value: str, years: int) -> str:
+    """``value`` (a calendar value starting with a year) moved by whole years."""
+    return f"{int(value[:4]) + years:04d}{value[4:]}"
+
+
+def _r_edge(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
+    """"the end of the year", "the beginning of the month": the period the article is in
+    (TIMEX3 keeps the period's value and marks the edge with ``mod``, which is not kept here)."""
+    if st.dct is None:
+        return _needs_dct(st)
+    low = expr.lower()
+    unit = re.search(r"(year|month|week|quarter|decade)$", low)
+    assert unit
+    d = st.dct
+    value = {"year": str(d.year), "month": f"{d.year}-{d.month:02d}", "week": _week(d),
+             "quarter": f"{d.year}-Q{(d.month - 1) // 3 + 1}", "decade": str(d.year // 10)}[unit.group(1)]
+    if re.search(r"financial|fiscal", low) and unit.group(1) == "year":
+        value = f"FY{d.year}"
+    return value, "DATE", None
+
+
+def _r_week_of(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
+    """"the last week of March": the ISO week holding the middle day of that seven-day stretch
+    of the month (day 4, 11, 18, 25; the last week ends on the month's last day)."""
+    low = expr.lower()
+    mon = re.search(_MONTH_NAME, expr, re.I)
+    assert mon
+    month = _month_of(mon.group(0))
+    assert month is not None
+    ym = re.search(rf"\b({_YEAR})\b", expr)
+    year = int(ym.group(1)) if ym else _pick_year(month, None, st, tense)
+    if year is None:
+        return _needs_dct(st)
+    last = calendar.monthrange(year, month)[1]
+    n = next((v for k, v in ORDINALS.items() if re.search(rf"\b{k}\b", low)), 1)
+    day = last - 3 if re.search(r"\b(?:last|final)\s+week", low) else min(last, 7 * n - 3)
+    st.last_year = year
+    return _week(date(year, month, day)), "DATE", None
+
+
+def _r_weekend(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
+    """"over the weekend": the last weekend before the DCT, or the next one in a future clause."""
+    if st.dct is None:
+        return _needs_dct(st)
+    sat = _weekday_date(5, st, "future" if tense == "future" else "past")
+    assert sat is not None
+    return _week(sat) + "-WE", "DATE", None
+
+
+def _r_same_ly(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
+    """"the same month a year ago", "the same period last year": the period last mentioned, a
+    year earlier (without one, last year)."""
+    if st.last_value and re.match(r"\d{4}(?:-(?:\d\d|Q\d|H\d|W\d\d|SP|SU|FA|WI))?(?:-\d\d)?$", st.last_value):
+        return _shift_year(st.last_value, -1), "DATE", "the period last mentioned, a year earlier"
+    if st.dct is None:
+        return _needs_dct(st)
+    return str(st.dct.year - 1), "DATE", None
+
+
+def _r_anaphor(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
+    """"the year before", "the day after", "(by) that time": relative to the time last mentioned."""
+    low = expr.lower()
+    if low.startswith("that"):
+        if st.last_value:
+            return st.last_value, "DATE", "the time last mentioned"
+        return "PAST_REF" if tense == "past" else "FUTURE_REF" if tense == "future" else None, "DATE", None
+    step = 1 if low.endswith("after") else -1
+    unit = low.split()[1]
+    if unit == "year":
+        y = st.last_year if st.last_year is not None else (st.dct.year if st.dct else None)
+        if y is None:
+            return _needs_dct(st)
+        st.last_year = y + step
+        return str(y + step), "DATE", "from the year last mentioned"
+    base = st.last_day or st.dct
+    if base is None:
+        return _needs_dct(st)
+    if unit == "day":
+        d = base + timedelta(days=step)
+        return d.isoformat(), "DATE", "from the day last mentioned"
+    if unit == "week":
+        return _week(base + timedelta(weeks=step)), "DATE", None
+    y, mo = divmod(base.year * 12 + base.month - 1 + step, 12)
+    return f"{y}-{mo + 1:02d}", "DATE", None
+
+
+def _r_ordinal_run(expr: str, st: _State, tense: str) -> tuple[str | None, str, str | None]:
+    """"for a second consecutive day", "a third straight year": the latest of the run, i.e. the
+    day (week, year...) under discussion."""
+    base = st.last_day or st.dct
+    if base is None:
+        return _needs_dct(st)
+    unit = expr.lower().split()[-1]
+    if unit in {"day", "session"}:
+        return base.isoformat(), "DATE", None
+    if unit == "week":
+        return _week(base), "DATE", None
+    if unit == "month":
+        return f"{base.year}-{base.month:02d}", "DATE", None
+    if unit == "quarter":
+        return f"{base.year}-Q{(base.month - 1) // 3 + 1}", "DATE", None
+    return str(base.year), "DATE", None
+
+
 _RESOLVERS: dict[str, _Resolver] = {
     "iso": _r_iso, "numeric": _r_numeric, "md_range": _r_range, "dm_range": _r_range,
     "mdy": _r_mdy, "dmy": _r_mdy, "my": _r_month, "month": _r_month, "month_may": _r_month,
@@ -818,6 +1006,8 @@ _RESOLVERS: dict[str, _Resolver] = {
     "quarter": _r_quarter, "half": _r_half, "season": _r_season, "rel_unit": _r_rel_unit,
     "same": _r_same, "ago": _r_ago, "duration": _r_duration, "dur_bare": _r_dur_bare,
     "weekday": _r_weekday, "deictic": _r_deictic, "ref": _r_ref, "clock": _r_clock, "set": _r_set,
+    "edge": _r_edge, "week_of": _r_week_of, "weekend": _r_weekend, "same_ly": _r_same_ly,
+    "anaphor": _r_anaphor, "ordinal_run": _r_ordinal_run, "dur_range": _r_duration,
 }
 
 
@@ -827,8 +1017,19 @@ _SPACY_OK = re.compile(r"(?i)\b(?:day|week|month|year|decade|century|morning|aft
 
 
 def _split_range(text: str, c: _Cand) -> list[_Cand]:
-    """"June 24–25" -> "June 24" and "25": each end of a range is its own expression."""
+    """"June 24–25" -> "June 24" and "25": each end of a range is its own expression (TimeML
+    annotates the two ends of "from 2009 to 2011" or "between 60 and 90 days" separately)."""
     expr = text[c.start:c.end]
+    if c.kind == "year_range":
+        ys = list(re.finditer(r"\d{4}|(?<=[-–])\d\d\b", expr))
+        if len(ys) < 2:
+            return [_Cand(c.start + ys[0].start(), c.start + ys[0].end(), "year")] if ys else [c]
+        return [_Cand(c.start + ys[0].start(), c.start + ys[0].end(), "year"),
+                _Cand(c.start + ys[1].start(), c.start + ys[1].end(), "year" if len(ys[1].group(0)) == 4 else "year_end")]
+    if c.kind == "dur_range":
+        m = re.match(rf"({_NUMW})\s*(?:-|–|to|or|and)\s*", expr, re.I)
+        assert m
+        return [_Cand(c.start, c.start + m.end(1), "dur_first"), _Cand(c.start + m.end(), c.end, "duration")]
     m = re.search(_DASH, expr)
     if not m:
         return [c]
@@ -852,32 +1053,56 @@ def extract_times(text: str, published: str | None, doc: Doc | None = None, offs
             s, e = ent.start_char, ent.end_char
             if any(a < e and s < b for a, b in taken) or not _SPACY_OK.search(ent.text):
                 continue
+            if re.fullmatch(r"\d{4}", ent.text) and _year_in_name(text, s, e):
+                continue
             cands.append(_Cand(s, e, "spacy"))
         cands.sort(key=lambda c: c.start)
     st = _State(dct=parse_dct(published))
     out: list[TimeExpr] = []
     for c in cands:
-        parts = _split_range(text, c) if c.kind in {"md_range", "dm_range"} else [c]
+        parts = _split_range(text, c) if c.kind in {"md_range", "dm_range", "year_range", "dur_range"} else [c]
         first_value: str | None = None
         for p in parts:
             expr = text[p.start:p.end]
             tense = tense_at(doc, p.start, text)
             if p.kind == "range_end":
                 value, typ, note = _range_end(expr, first_value)
+            elif p.kind == "year_end":  # "2009-11": the century of the first year
+                value = f"{first_value[:2]}{expr}" if first_value and first_value.isdigit() else None
+                typ, note = "DATE", "end of a range"
+            elif p.kind == "dur_first":  # "60" of "60 and 90 days" takes the unit of the second
+                unit = re.search(rf"{_UNIT}\s*$", text[c.start:c.end], re.I)
+                value, typ, note = resolve(f"{expr} {unit.group(0) if unit else ''}", "duration", st, tense)
             elif p.kind == "dmy_first":
                 # "24-25 June": the first day takes the month of the second
                 tail = text[c.start:c.end]
                 month = re.search(_MONTH, tail)
                 value, typ, note = resolve(f"{month.group(0) if month else ''} {expr}", "mdy", st, tense)
             else:
+                if p.kind == "clock":
+                    _date_after_clock(text, p.end, st, tense)
                 value, typ, note = resolve(expr, p.kind if p.kind != "spacy" else "fallback", st, tense)
             if p is parts[0]:
                 first_value = value
+            if value and typ == "DATE" and _CALENDAR_VALUE.match(value):
+                st.last_value = value
             if value is None and note is None:
                 note = "not normalised"
             out.append(TimeExpr(text=expr, value=value, start=offset + p.start, end=offset + p.end,
                                 type=typ, note=note))
     return _local_time(text, out, offset)
+
+
+_CALENDAR_VALUE = re.compile(r"\d{4}(?:-(?:\d\d|Q\d|H\d|W\d\d|SP|SU|FA|WI))?(?:-\d\d)?$")
+_DATE_AFTER = re.compile(rf",?\s*(?:on\s+)?({_MONTH}\s+{_DAY}(?:,?\s*{_YEAR})?)")
+
+
+def _date_after_clock(text: str, end: int, st: _State, tense: str) -> None:
+    """"16:15 UTC, June 1st": the date right after a clock time is its day (the date itself is
+    resolved again as its own expression)."""
+    m = _DATE_AFTER.match(text, end)
+    if m:
+        _r_mdy(m.group(1), st, tense)
 
 
 def _range_end(expr: str, first: str | None) -> tuple[str | None, str, str | None]:
