@@ -105,3 +105,21 @@ def test_a_stand_alone_story_stays_closed_after_a_warm_start() -> None:
     warm.partial_fit([arts[0]])
     assert warm.labels_["short"] != warm.labels_[arts[0].id]
     assert "too short" in warm.reasons_["short"]
+
+
+def test_story_features_ignore_enrichment_unless_asked() -> None:
+    """Enrichment's mentions and times do not change story features by default (they scored lower on ECB+ dev)."""
+    from storyline.cluster.features import Featurizer
+    from storyline.records import Mention, TimeExpr
+
+    arts, _ = ecb_articles({"1"})
+    noisy = [
+        a.replace(mentions=(Mention(text="Acme", label="ORG", entity="e-acme", start=0, end=4),),
+                  times=(TimeExpr(text="1999", value="1999", start=0, end=4),))
+        for a in arts
+    ]
+    plain_w, plain_n = Featurizer().counts(arts)
+    w, n = Featurizer().counts(noisy)
+    assert (plain_w != w).nnz == 0 and (plain_n != n).nnz == 0
+    _, n_enriched = Featurizer(use_enrichment=True).counts(noisy)
+    assert (plain_n != n_enriched).nnz > 0  # the flag does switch to the mentions

@@ -53,3 +53,22 @@ def test_short_texts_are_never_copies() -> None:
     a = Article(id="a", source="a", text="Breaking news.")
     b = Article(id="b", source="b", text="Breaking news.")
     assert Deduplicator().fit([a, b]).duplicates_ == {}
+
+
+def test_shingles_read_a_prefix_but_equal_the_whole_texts() -> None:
+    """The prefix shortcut in ``shingles`` must give what tokenising the whole text gives."""
+    from datasketch import MinHash
+
+    from storyline.cluster.features import tokens
+    from storyline.dedup import MAX_TOKENS, SHINGLE, _crc32, shingles
+
+    seed = _seed("000_953c0c9aa5063802.txt").text
+    # Long tokens push the 400th word past the prefix: the fallback must read on.
+    long_words = " ".join(f"https://example.org/{i:040d}" for i in range(MAX_TOKENS + 50))
+    proto = MinHash(num_perm=128, seed=1, hashfunc=_crc32)
+    for text in (seed, seed * 5, long_words):
+        toks = tokens(text)[:MAX_TOKENS]
+        assert shingles(text) == {" ".join(toks[i : i + SHINGLE]).encode() for i in range(len(toks) - SHINGLE + 1)}
+        a, b = signature(text), signature(text, prototype=proto)
+        assert a is not None and b is not None and (a.hashvalues == b.hashvalues).all()
+    assert (proto.hashvalues == MinHash(num_perm=128, seed=1, hashfunc=_crc32).hashvalues).all()  # untouched

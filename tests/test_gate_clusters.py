@@ -1,9 +1,11 @@
 """Quality gate: story clustering on a fast subset of ECB+ dev topics must not fall below its floor.
 
-The floor is pinned from bench/bench_clusters.py's measurement on this subset
-(B3-F1 0.885 on topics 1-12 when pinned; full dev set 0.918, baseline 0.873,
-see bench/results/clusters.json) minus 0.03 for noise. Raise it when the
-clusterer improves; never lower it to make a change pass.
+The floor is pinned just under the measurement on this subset (B3-F1 0.8853 on
+topics 1-12; full dev set 0.918, baseline 0.873, see bench/results/clusters.json).
+The clusterer is deterministic for a given input, so the margin is small. Note
+that the figure depends on article order (undated articles are placed by id):
+over random orders the full dev set scores 0.89-0.918, mean 0.902. Raise the
+floor when the clusterer improves; never lower it to make a change pass.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from storyline.cluster.stories import StoryClusterer
 from tests.cluster_support import bcubed_f1, ecb_articles, load_bench
 
 SUBSET = {str(i) for i in range(1, 13)}
-FLOOR_B3_F1 = 0.86
+FLOOR_B3_F1 = 0.88
 
 
 def test_story_clustering_floor_and_beats_the_baseline() -> None:

@@ -26,7 +26,10 @@ from storyline.records import Article
 SHINGLE = 5  # word 5-grams: long enough that unrelated articles rarely share them
 SEED = 1  # fixed, so signatures are the same in every process and every run
 MAX_TOKENS = 400  # copies share their beginning (syndicated, or updated at the end); reading further only costs time
-MIN_SHINGLES = 10  # shorter texts give unreliable Jaccard estimates; never marked as copies
+MIN_SHINGLES = 10
+# Characters read per wanted token: English news averages ~6 characters a word with its
+# space; 12 leaves room for numbers, URLs and stop words so the fallback is rare.
+_CHARS_PER_TOKEN = 12  # shorter texts give unreliable Jaccard estimates; never marked as copies
 
 
 def _crc32(data: bytes) -> int:
@@ -37,18 +40,32 @@ def _crc32(data: bytes) -> int:
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
     """The set of word ``k``-grams of the first ``MAX_TOKENS`` words of ``text`` (encoded for hashing)."""
-    toks = tokens(text)[:MAX_TOKENS]
+    # Tokenise a prefix, not the whole text (long articles made this the hot spot of
+    # dedup): when the prefix yields more than MAX_TOKENS tokens, the first MAX_TOKENS
+    # are whole words and equal to the whole text's, so signatures do not change.
+    toks = tokens(text[: MAX_TOKENS * _CHARS_PER_TOKEN])
+    if len(toks) <= MAX_TOKENS and len(text) > MAX_TOKENS * _CHARS_PER_TOKEN:
+        toks = tokens(text)
+    toks = toks[:MAX_TOKENS]
     if len(toks) < k:
         return {" ".join(toks).encode()} if toks else set()
     return {" ".join(toks[i : i + k]).encode() for i in range(len(toks) - k + 1)}
 
 
-def signature(text: str, num_perm: int = 128, seed: int = SEED) -> LeanMinHash | None:
-    """The MinHash of ``text``'s shingles, or None when the text is too short to judge."""
+def signature(
+    text: str, num_perm: int = 128, seed: int = SEED, prototype: MinHash | None = None
+) -> LeanMinHash | None:
+    """The MinHash of ``text``'s shingles, or None when the text is too short to judge.
+
+    ``prototype`` (an empty ``MinHash(num_perm, seed, hashfunc=_crc32)``) is copied
+    instead of building a MinHash from scratch: that saves datasketch from drawing
+    the same permutations again for every article, which cost as much as hashing
+    the shingles. ``Deduplicator`` passes its own.
+    """
     sh = shingles(text)
     if len(sh) < MIN_SHINGLES:
         return None
-    m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_crc32)
+    m = prototype.copy() if prototype is not None else MinHash(num_perm=num_perm, seed=seed, hashfunc=_crc32)
     m.update_batch(list(sh))
     return LeanMinHash(m)
 
@@ -121,7 +138,7 @@ class Deduplicator:
             if a.id in self.signatures_ or a.id in self._short:
                 continue
             sig = self._lean(signatures[a.id]) if signatures and a.id in signatures else signature(
-                a.text, self.num_perm, self.seed
+                a.text, self.num_perm, self.seed, self._proto
             )
             if sig is None:
                 self._short.add(a.id)
@@ -155,7 +172,9 @@ class Deduplicator:
         self.signatures_: dict[str, LeanMinHash] = {}
         self.duplicates_: dict[str, str] = {}
         self._short: set[str] = set()
-        self._scheme = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_crc32).scheme
+        # An empty MinHash whose permutations are drawn once per index and copied for every signature.
+        self._proto = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_crc32)
+        self._scheme = self._proto.scheme
 
     def groups(self) -> dict[str, list[str]]:
         """Original id -> its copies' ids."""
