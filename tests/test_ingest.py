@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -157,6 +158,11 @@ def test_json_list_and_missing_text(tmp_path: Path) -> None:
     assert isinstance(docs[0], RawDoc) and isinstance(docs[1], Failure) and docs[1].source == "x.json#2"
 
 
+def _garbled() -> bytes:
+    rng = random.Random(1)
+    return bytes(rng.randrange(128, 256) for _ in range(3000))
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
@@ -166,6 +172,8 @@ def test_json_list_and_missing_text(tmp_path: Path) -> None:
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(2000), "binary"),
         ("cut.txt.gz", gzip.compress(" ".join(str(i * 7919 % 10007) for i in range(20000)).encode())[:2000], "gzip"),
         ("missing/none.txt", None, "no such file"),
+        # High bytes in no pattern any encoding fits (seeded, so the case never changes).
+        ("garbled.txt", _garbled(), "undecodable"),
     ],
 )
 def test_bad_inputs_name_the_file_and_reason(tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
