@@ -24,8 +24,10 @@ run: install
 	$(SL) stories --db $(DB)
 	$(SL) export --db $(DB) --format json -o $(OUT)/dossier.json
 	$(SL) export --db $(DB) --format md -o $(OUT)/dossier.md
+	$(SL) export --db $(DB) --format html -o $(OUT)/reports
 	@echo
-	@echo "Done. The store is $(DB); the dossier is $(OUT)/dossier.json (and $(OUT)/dossier.md)."
+	@echo "Done. The store is $(DB); the dossier is $(OUT)/dossier.json ($(OUT)/dossier.md as text,"
+	@echo "one self-contained HTML report per story in $(OUT)/reports/)."
 	@echo "Browse it with:  $(SL) serve --db $(DB)   then open http://127.0.0.1:8000"
 
 serve: install
