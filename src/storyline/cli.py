@@ -140,15 +140,33 @@ def extract(
 
 @app.command(
     epilog="Examples:\n\n  storyline build ../shared/seeds\n\n"
-    "  storyline build crawl.warc.gz more/ --db news.db   # re-run any time: only new articles are added"
+    "  storyline build crawl.warc.gz more/ --db news.db   # re-run any time: only new articles are added\n\n"
+    "  storyline build --engine spark --manifest warcs.txt --out run/   # then: storyline import run/ --db news.db"
 )
 def build(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or globs.")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders (read recursively) or globs.")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The store to build into (default: storyline.db).")] = None,
     no_enrich: Annotated[bool, typer.Option("--no-enrich", help="Skip entities/quotes/dates (faster, coarser).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (in this process, into --db) or spark (Parquet into --out).")] = "local",
+    manifest: Annotated[Path | None, typer.Option("--manifest", help="Spark: a file listing inputs, one path or URI (file://, s3://, https://) per line.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Spark: the folder for the Parquet tables (default: storyline-spark).")] = None,
+    master: Annotated[str | None, typer.Option("--master", help="Spark: the master URL (default: local[*], or what spark-submit sets).")] = None,
 ) -> None:
     """Extract, enrich, dedup and cluster into stories and events, incrementally."""
+    if engine not in ("local", "spark"):
+        print(f"error: unknown engine {engine!r}; use local or spark", file=sys.stderr)
+        raise typer.Exit(2)
+    if not paths and not manifest:
+        print("error: give input paths, or --manifest FILE with --engine spark", file=sys.stderr)
+        raise typer.Exit(2)
+    if engine == "spark":
+        _build_on_spark(paths or [], manifest, out, master, no_enrich, quiet)
+        return
+    if manifest:
+        print("error: --manifest needs --engine spark (the local engine takes paths)", file=sys.stderr)
+        raise typer.Exit(2)
+    paths = paths or []
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -191,6 +209,30 @@ def build(
             file=sys.stderr,
         )
     raise typer.Exit(report.exit_code)
+
+
+def _build_on_spark(paths: list[str], manifest: Path | None, out: Path | None, master: str | None,
+                    no_enrich: bool, quiet: bool) -> None:
+    """``build --engine spark``: the same stages on Spark, written as Parquet tables."""
+    try:
+        from storyline.spark import run_spark_build
+    except ImportError as exc:
+        print(f"error: the Spark engine needs the spark extra (pip install 'storyline[spark]'): {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
+    settings = Settings.from_env()
+    folder = str(out or "storyline-spark")
+    try:
+        # run_spark_build prints each failure as `error: <source>: <reason>` itself.
+        result = run_spark_build(paths, str(manifest) if manifest else None, folder, settings, master,
+                                 enrich=not no_enrich,
+                                 log=None if quiet else (lambda m: print(f"storyline: {m}", file=sys.stderr)))
+    except (StorylineError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
+    if not quiet:
+        print(f"storyline: Spark build written to {folder}; load it with `storyline import {folder} --db FILE`",
+              file=sys.stderr)
+    raise typer.Exit(1 if result.failures else 0)
 
 
 @app.command(epilog="Example:\n\n  storyline stories --db news.db")

@@ -358,7 +358,7 @@ class EventGrouper:
         title = a.title or _first_sentence(a.text) or a.id
         who: Counter[str] = Counter()
         for i in members:
-            who.update(set(occ[i].who))
+            who.update(list(dict.fromkeys(occ[i].who)))  # each once, in text order: no PYTHONHASHSEED
         # A name counts as a participant when at least half the event's articles (and one) name it.
         need = max(1, len(members) // 2)
         participants = tuple(k for k, c in who.most_common(10) if c >= need)[:8]
