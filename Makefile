@@ -6,7 +6,7 @@ CORPUS  ?= ../shared/seeds
 OUT     ?= out
 DB      ?= $(OUT)/storyline.db
 
-.PHONY: install run serve test lint typecheck unit bench browser-deps clean
+.PHONY: install run serve test lint typecheck unit bench train-quotes clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,6 +46,10 @@ test: lint typecheck unit
 
 bench: install
 	$(PY) bench/run_all.py
+
+# Rebuilds src/storyline/enrich/models/quotes.crfsuite from the PolNeAR train split (deterministic).
+train-quotes: install
+	$(PY) bench/train_quotes.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

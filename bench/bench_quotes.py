@@ -6,9 +6,11 @@ Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-s
    scorer's gold format: per article, one record per attribution relation with ``source``,
    ``cue``, ``content`` strings (discontinuous spans joined by one space) and their spans.
 2. Enrich every article text with storyline's Enricher (publication date from metadata.tsv).
-3. Score twice: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim Jin-a",
-   "Lee" becomes "Lee Jae-myung") and with the speaker's surface span from the text (what
-   PolNeAR annotates), and write both to bench/results/quotes.json.
+3. Score three times: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim
+   Jin-a", "Lee" becomes "Lee Jae-myung"); with the speaker's surface span from the text (what
+   PolNeAR annotates); and the rule system alone (``use_model=False``, surface span), the
+   baseline the trained tagger (bench/train_quotes.py) must beat. All go to
+   bench/results/quotes.json.
 
 The data set texts stay in /work/shared; only scores are written. ``--cue-stats`` prints the
 frequency of cue strings in the train split (where CUE_LEMMAS came from) and exits.
@@ -31,6 +33,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
 
 from storyline.enrich import Enricher  # noqa: E402
+from storyline.enrich.nlp import enrich_doc  # noqa: E402
+from storyline.enrich.quotes import extract_quotes  # noqa: E402
 from storyline.records import Article  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 
@@ -133,8 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         gold = {a.id: gold[a.id] for a in articles}
     enricher = Enricher(Settings())
     t0 = time.perf_counter()
-    enriched = list(enricher.pipe(articles))
+    docs = list(enricher.nlp.pipe((a.text for a in articles), batch_size=32))
+    enriched = [enrich_doc(a, d) for a, d in zip(articles, docs, strict=True)]
     elapsed = time.perf_counter() - t0
+    # the rule system alone, on the same parses (the "before" of the trained tagger)
+    rules = [a.replace(quotes=tuple(extract_quotes(d, a.mentions or (), use_model=False)))
+             for a, d in zip(enriched, docs, strict=True)]
     with tempfile.TemporaryDirectory() as tmp:
         gpath, ipath = os.path.join(tmp, "gold.json"), os.path.join(tmp, "inputs.jsonl")
         with open(gpath, "w", encoding="utf-8") as fh:
@@ -143,12 +151,12 @@ def main(argv: list[str] | None = None) -> int:
             for a in articles:
                 fh.write(json.dumps({"id": a.id, "maintext": a.text}) + "\n")
         results = {}
-        for mode in ("shipped", "surface"):
+        for mode in ("shipped", "surface", "rules_surface"):
             ppath = os.path.join(tmp, f"pred-{mode}.jsonl")
             with open(ppath, "w", encoding="utf-8") as fh:
-                for a in enriched:
+                for a in rules if mode == "rules_surface" else enriched:
                     d = a.to_dict()
-                    if mode == "surface":
+                    if mode != "shipped":
                         for q in d.get("quotes", []):
                             if q.get("speaker_start") is not None:
                                 q["speaker_name"] = a.text[q["speaker_start"]:q["speaker_end"]]

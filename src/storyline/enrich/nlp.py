@@ -84,6 +84,10 @@ class Enricher:
 
             nlp = spacy.load(self.settings.spacy_model)
         self.nlp = nlp
+        from storyline.enrich.quotes_crf import QuoteTagger
+
+        # The trained attribution tagger, opened once (None: quotes come from the rules alone).
+        self.quote_tagger = QuoteTagger() if QuoteTagger.available() else None
 
     def __call__(self, article: Article) -> Article:
         """Enrich one article (use :meth:`pipe` for many: it batches the parser)."""
@@ -114,15 +118,15 @@ class Enricher:
                 if k not in docs:
                     yield art.replace(mentions=(), quotes=(), times=(), enrich_note=notes.get(k))
                     continue
-                yield enrich_doc(art, docs[k], note=notes.get(k))
+                yield enrich_doc(art, docs[k], note=notes.get(k), quote_tagger=self.quote_tagger)
 
 
-def enrich_doc(article: Article, doc: Any, note: str | None = None) -> Article:
+def enrich_doc(article: Article, doc: Any, note: str | None = None, quote_tagger: Any = None) -> Article:
     """The enriched copy of ``article`` given its spaCy parse ``doc`` (of a prefix of its text)."""
     if not list(doc.sents) or not any(t.is_alpha for t in doc):
         return article.replace(mentions=(), quotes=(), times=(), enrich_note=note or "no sentences to enrich")
     mentions = extract_mentions(doc)
-    quotes = extract_quotes(doc, mentions)
+    quotes = extract_quotes(doc, mentions, tagger=quote_tagger)
     times = extract_times(doc.text, article.published, doc)
     if not article.published and times:
         note = "; ".join(x for x in (note, "no publication date: relative times left unresolved") if x)

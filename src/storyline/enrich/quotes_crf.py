@@ -1,0 +1,340 @@
+"""A trained attribution tagger: source, cue and content spans as BIO tags over spaCy tokens.
+
+Why a model on top of the rules in :mod:`storyline.enrich.quotes`: PolNeAR's attributions have a
+long tail the rules cannot list (non-speech cues such as "is supported by", "disdain for";
+contents that run over a clause boundary; sources that are whole noun phrases). A linear-chain
+CRF (CRFsuite, through ``python-crfsuite``) trained on the PolNeAR train split learns that
+tail from cheap token features, and it takes the rule system's own spans as features, so it
+starts from what the rules know (stacking). It runs on the spaCy parse the enricher already
+made: no second pass, a few milliseconds per article.
+
+1. **Features** (:func:`sequence_features`): per token, its word, lemma, tags, dependency label
+   and head, the dependency label on its path below the nearest cue-like verb, whether it is
+   inside quotation marks, its place in the sentence, and the rule system's label for it;
+   plus the neighbours' word and tags. One sequence per paragraph, since contents cross
+   sentence boundaries but rarely paragraph ones.
+2. **Tagging** (:class:`QuoteTagger`): BIO labels ``S`` (source), ``C`` (cue), ``Q``
+   (content), decoded into token spans.
+3. **Linking** (:func:`link_spans`): every content goes to the nearest cue (same sentence
+   first, then a neighbouring one), every cue to the nearest source in its sentence.
+
+Why not sklearn-crfsuite: it only wraps ``pycrfsuite`` in a scikit-learn estimator, and the
+raw trainer/tagger is all this needs. The model file ships at ``models/quotes.crfsuite`` and is
+rebuilt with ``make train-quotes`` (``bench/train_quotes.py``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib.util
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "quotes.crfsuite")
+LABELS = ("S", "C", "Q")
+
+# Verbs (and nouns) whose dependants are sources and contents: the rule system's cue lemmas
+# plus the frequent non-speech cues of PolNeAR train (counted with bench_quotes.py --cue-stats).
+_CUEISH = frozenset(["say", "tell", "add", "write", "ask", "note", "report", "announce", "suggest", "argue", "call", "describe", "show", "find", "tweet", "think", "want", "believe", "continue", "explain", "claim", "declare", "acknowledge", "admit", "criticize", "accuse", "recall", "respond", "reply", "propose", "conclude", "state", "warn", "promise", "insist", "refuse", "reveal", "indicate", "urge", "vow", "pledge", "predict", "praise", "deny", "confirm", "emphasize", "stress", "assert", "contend", "maintain", "observe", "comment", "testify", "caution", "complain", "concede", "boast", "estimate", "hope", "fear", "worry", "expect", "know", "feel", "learn", "agree", "disagree", "decline", "question", "charge", "allege", "joke", "counter", "demand", "dismiss", "defend", "point", "blast", "slam", "tout", "signal", "hint", "lament", "reiterate", "underscore", "highlight", "express", "cite", "mention", "encourage", "attack", "mock", "discuss", "view", "denounce", "endorse", "support", "oppose", "accord", "like", "love", "hate", "need", "plan", "seem", "appear", "consider", "see", "insist", "pledge", "vote", "seek", "try", "decide", "intend", "aim", "push", "reject", "welcome", "condemn", "blame", "claim", "statement", "interview", "speech", "tweet", "post", "remark", "comment", "poll", "survey", "report", "accord"])
+_QUOTE_CHARS = "\"\u201c\u201d\u00ab\u00bb\u201e"
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    """A tagged span: ``label`` in ``S``/``C``/``Q``; ``start``/``end`` are token indices."""
+
+    label: str
+    start: int
+    end: int
+
+
+def paragraphs(doc: Doc) -> Iterator[list[Token]]:
+    """The non-space tokens of ``doc`` grouped by paragraph (a line break ends one)."""
+    cur: list[Token] = []
+    for tok in doc:
+        if tok.is_space:
+            if "\n" in tok.text and cur:
+                yield cur
+                cur = []
+            continue
+        cur.append(tok)
+        if "\n" in tok.whitespace_ and cur:
+            yield cur
+            cur = []
+    if cur:
+        yield cur
+
+
+def _cue_path(tok: Token) -> tuple[str, str]:
+    """The dependency label of the child of the nearest cue-like ancestor on the path from
+    ``tok``, and that ancestor's lemma ("nsubj"/"say" for a speaker), or ("", "")."""
+    child = tok
+    head = tok.head
+    for _ in range(8):  # deep enough for news sentences; guards against parse cycles
+        if head.i == child.i:
+            break
+        if head.lemma_.lower() in _CUEISH:
+            return child.dep_, head.lemma_.lower()
+        child, head = head, head.head
+    return "", ""
+
+
+def _shape(text: str) -> str:
+    if text.isupper() and len(text) > 1:
+        return "AA"
+    if text[:1].isupper():
+        return "Aa"
+    if text[:1].isdigit():
+        return "9"
+    if text[:1].isalpha():
+        return "a"
+    return "."
+
+
+def token_features(doc: Doc, para: Sequence[Token], in_quote: Sequence[bool],
+                   rule_tags: Sequence[str]) -> list[list[str]]:
+    """The CRF features of one paragraph's tokens (step 1 of the module docstring).
+
+    ``in_quote[i]`` and ``rule_tags[i]`` are per token of ``doc`` (by ``token.i``): inside a
+    quotation, and the rule system's BIO label (``O`` when it has none). Features are CRFsuite
+    attribute strings ("w:said"; a flag is its bare name), built as strings because that is
+    the fastest input ``pycrfsuite`` takes.
+    """
+    n_doc = len(doc)
+    base: list[list[str]] = []
+    near: list[dict[str, str]] = []  # what the neighbours expose of this token
+    for tok in para:
+        lower = tok.lower_
+        lemma = tok.lemma_.lower()
+        head = tok.head
+        head_lemma = head.lemma_.lower()
+        dep = tok.dep_
+        tag = tok.tag_
+        dep_child, cue_lemma = _cue_path(tok)
+        rtag = rule_tags[tok.i]
+        quoted = bool(in_quote[tok.i])
+        f = ["w:" + lower, "l:" + lemma, "p:" + tag, "d:" + dep, "hl:" + head_lemma, "hp:" + head.pos_,
+             "hd:" + dep + ">" + head.pos_, "path:" + dep_child, "pathl:" + cue_lemma,
+             "pathd:" + dep_child + ">" + dep, "sh:" + _shape(tok.text),
+             "e:" + (tok.ent_iob_ + tok.ent_type_ if tok.ent_type_ else "O"),
+             "r:" + rtag, "r0:" + (rtag[2:] or "O"), "suf:" + lower[-3:]]
+        if lemma in _CUEISH:
+            f.append("cue")
+        if head_lemma in _CUEISH:
+            f.append("hcue")
+        if quoted:
+            f.append("q")
+        if tok.text in _QUOTE_CHARS or tok.text in {"``", "''"}:
+            f.append("qm")
+        if tok.is_sent_start:
+            f.append("sb")
+        if tok.i + 1 == n_doc or doc[tok.i + 1].is_sent_start:
+            f.append("se")
+        if dep == "ROOT":
+            f.append("root")
+        base.append(f)
+        near.append({"w": lower, "p": tag, "r": rtag, "l": lemma, "d": dep, "q": "1" if quoted else "",
+                     "path": dep_child})
+    out: list[list[str]] = []
+    n = len(base)
+    for k in range(n):
+        f = list(base[k])
+        for off in (-2, -1, 1, 2):
+            j = k + off
+            if 0 <= j < n:
+                g = near[j]
+                o = str(off) + ":"
+                f.append(o + "w:" + g["w"])
+                f.append(o + "p:" + g["p"])
+                f.append(o + "r:" + g["r"])
+                if off in (-1, 1):
+                    f.append(o + "l:" + g["l"])
+                    f.append(o + "d:" + g["d"])
+                    f.append(o + "path:" + g["path"])
+                    if g["q"]:
+                        f.append(o + "q")
+            else:
+                f.append(str(off) + ":w:<pad>")
+        if k == 0:
+            f.append("para_start")
+        out.append(f)
+    return out
+
+
+def quote_mask(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Per token of ``doc``: whether it lies inside one of the character ranges ``spans``."""
+    mask = [False] * len(doc)
+    if not spans:
+        return mask
+    starts = [t.idx for t in doc]
+    for s, e in spans:
+        i = bisect.bisect_left(starts, s)
+        while i < len(starts) and starts[i] < e:
+            mask[i] = True
+            i += 1
+    return mask
+
+
+def bio_from_char_spans(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[str]:
+    """Per token of ``doc``, a BIO label from labelled character spans.
+
+    Where spans overlap (an attribution nested in another's content), a cue or source beats a
+    content and the shorter span beats the longer, so the inner attribution stays visible.
+    """
+    tags = ["O"] * len(doc)
+    rank = {"C": 0, "S": 1, "Q": 2}
+    ordered = sorted(spans, key=lambda s: (rank[s[0]], s[2] - s[1]), reverse=True)
+    owner: list[int] = [-1] * len(doc)
+    starts = [t.idx for t in doc]
+    for k, (label, a, b) in enumerate(ordered):
+        i = bisect.bisect_left(starts, a)
+        while i < len(doc) and starts[i] < b:
+            if not doc[i].is_space:
+                tags[i] = label
+                owner[i] = k
+            i += 1
+    prev_owner = -1
+    for i in range(len(doc)):
+        if tags[i] == "O" or doc[i].is_space:
+            if not doc[i].is_space:
+                prev_owner = -1
+            continue
+        tags[i] = ("I-" if owner[i] == prev_owner else "B-") + tags[i]
+        prev_owner = owner[i]
+    return tags
+
+
+def decode(para: Sequence[Token], tags: Sequence[str]) -> list[TokenSpan]:
+    """Token spans from the BIO tags of one paragraph (an ``I-`` after another label opens)."""
+    out: list[TokenSpan] = []
+    cur: list[Any] = []  # [label, start, end]
+    for tok, tag in zip(para, tags, strict=True):
+        label = tag[2:] if tag != "O" else ""
+        if tag.startswith("I-") and cur and cur[0] == label:
+            cur[2] = tok.i + 1
+            continue
+        if cur:
+            out.append(TokenSpan(cur[0], cur[1], cur[2]))
+            cur = []
+        if label:
+            cur = [label, tok.i, tok.i + 1]
+    if cur:
+        out.append(TokenSpan(cur[0], cur[1], cur[2]))
+    return out
+
+
+@dataclass(frozen=True)
+class Link:
+    """One attribution found by the tagger: its content, cue and source token spans."""
+
+    content: TokenSpan
+    cue: TokenSpan | None
+    source: TokenSpan | None
+
+
+def _gap(a: TokenSpan, b: TokenSpan) -> int:
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
+    """Source-cue-content triples from the tagged spans of one article (step 3).
+
+    A content goes to the nearest cue in its own sentence(s), else in the sentence just
+    before or after it (the "..., he said." after a quote, "He said:" before one); a cue
+    takes the nearest source of its sentence, the left one on a tie ("X said", not "said Y").
+    """
+    sent_idx = [0] * len(doc)
+    k = -1
+    for t in doc:
+        if t.is_sent_start:
+            k += 1
+        sent_idx[t.i] = max(k, 0)
+    cues = [s for s in spans if s.label == "C"]
+    sources = [s for s in spans if s.label == "S"]
+    links: list[Link] = []
+    for q in (s for s in spans if s.label == "Q"):
+        q_first, q_last = sent_idx[q.start], sent_idx[q.end - 1]
+        best: tuple[int, int, TokenSpan] | None = None
+        for c in cues:
+            cs = sent_idx[c.start]
+            if q_first <= cs <= q_last:
+                tier = 0
+            elif cs in (q_first - 1, q_last + 1):
+                tier = 1
+            else:
+                continue
+            key = (tier, _gap(q, c))
+            if best is None or key < best[:2]:
+                best = (key[0], key[1], c)
+        cue = best[2] if best else None
+        source = None
+        if cue is not None:
+            cs = sent_idx[cue.start]
+            cands = [s for s in sources if sent_idx[s.start] == cs or sent_idx[s.end - 1] == cs]
+            if cands:
+                source = min(cands, key=lambda s: (_gap(s, cue), s.start > cue.start))
+        links.append(Link(q, cue, source))
+    return _cue_once(doc, links)
+
+
+def _cue_once(doc: Doc, links: list[Link]) -> list[Link]:
+    """Only the first of several contents that share one cue carries it.
+
+    '"A," he said. "B."' and "He said A, and B" are one cue word for two contents; reporting
+    the cue on every piece would count one word twice. Merging the pieces into one quote was
+    tried and lost content matches on PolNeAR dev (-1.5 exact F1: the annotators mostly keep
+    such pieces apart), so the pieces stay separate quotes with the same speaker.
+    """
+    out: list[Link] = []
+    seen: set[TokenSpan] = set()
+    for link in sorted(links, key=lambda x: x.content.start):
+        if link.cue is not None and link.cue in seen:
+            out.append(Link(link.content, None, link.source))
+            continue
+        if link.cue is not None:
+            seen.add(link.cue)
+        out.append(link)
+    return out
+
+
+class QuoteTagger:
+    """The trained CRF attribution tagger, loaded once and passed around (no global state).
+
+    Arguments:
+        path: the CRFsuite model file (default: the one shipped in ``enrich/models``).
+
+    Example::
+
+        tagger = QuoteTagger()
+        links = tagger.links(doc, in_quote, rule_tags)
+    """
+
+    def __init__(self, path: str = MODEL_PATH) -> None:
+        import pycrfsuite  # imported here: importing storyline must not need the extension
+
+        self.path = path
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(path)
+
+    @staticmethod
+    def available(path: str = MODEL_PATH) -> bool:
+        """Whether the model can be used: its file exists (it is absent before ``make
+        train-quotes``) and ``python-crfsuite`` is installed (the ``enrich`` extra)."""
+        return os.path.exists(path) and importlib.util.find_spec("pycrfsuite") is not None
+
+    def spans(self, doc: Doc, in_quote: Sequence[bool], rule_tags: Sequence[str]) -> list[TokenSpan]:
+        """The tagged source/cue/content spans of ``doc`` (steps 1 and 2)."""
+        out: list[TokenSpan] = []
+        for para in paragraphs(doc):
+            feats = token_features(doc, para, in_quote, rule_tags)
+            tags = self._tagger.tag(feats)
+            out.extend(decode(para, tags))
+        return out
+
+    def links(self, doc: Doc, in_quote: Sequence[bool], rule_tags: Sequence[str]) -> list[Link]:
+        """The attributions of ``doc`` (steps 1 to 3)."""
+        return link_spans(doc, self.spans(doc, in_quote, rule_tags))
