@@ -12,7 +12,7 @@ Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-s
    baseline the trained tagger (bench/train_quotes.py) must beat. All go to
    bench/results/quotes.json.
 
-The data set texts stay in /work/shared; only scores are written. ``--cue-stats`` prints the
+The data set texts stay in ../shared; only scores are written. ``--cue-stats`` prints the
 frequency of cue strings in the train split (where CUE_LEMMAS came from) and exits.
 """
 
@@ -38,8 +38,9 @@ from storyline.enrich.quotes import extract_quotes  # noqa: E402
 from storyline.records import Article  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 
-DATA = "/work/shared/data/polnear/data"
-SCORER = "/work/shared/eval/score_quotes.py"
+SHARED = os.path.join(HERE, "..", "..", "shared")  # ../shared beside the checkout
+DATA = os.path.join(SHARED, "data", "polnear", "data")
+SCORER = os.path.join(SHARED, "eval", "score_quotes.py")
 RESULTS = os.path.join(HERE, "results")
 
 

@@ -1,7 +1,7 @@
 """Timeline summarisation on Timeline17 (dev topics), scored with tilse.
 
 Runs :func:`storyline.tell.timeline.timeline_from_articles` on each
-``/work/shared/data/timeline17-dev/data/<Topic>_<source>`` and scores it against
+``../shared/data/timeline17-dev/data/<Topic>_<source>`` and scores it against
 every gold ``*.timeline.json`` with tilse (Martschat & Markert 2018):
 alignment ROUGE-1/2 F1 (``align_date_content_costs_many_to_one``, the AR-1/AR-2
 of the DATEWISE paper) and date F1, averaged over timelines.
@@ -34,7 +34,7 @@ from pathlib import Path
 from storyline.records import Article
 from storyline.tell.timeline import timeline_from_articles
 
-DATA = Path("/work/shared/data/timeline17-dev/data")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "timeline17-dev" / "data"
 OUT = Path(__file__).parent / "results" / "timeline.json"
 ANCHOR = {"ar1_f": 0.120, "ar2_f": 0.035, "date_f1": 0.544}
 

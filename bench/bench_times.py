@@ -35,7 +35,7 @@ from storyline.enrich.times import extract_times  # noqa: E402
 from storyline.records import Article  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 
-SCORER = "/work/shared/eval/score_times.py"
+SCORER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "eval", "score_times.py")
 RESULTS = os.path.join(HERE, "results")
 
 

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 TEXTS = SHARED / "data" / "article-extraction-benchmark" / "ground-truth.json"
 RESULTS = ROOT / "bench" / "results" / "web.json"
-WORK = ROOT / "bench" / "work"
+WORK = ROOT / "bench" / "cache"
 
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -299,7 +299,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--time-cap", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=1, help="server processes (storyline serve --workers)")
-    ap.add_argument("--db", type=Path, default=None, help="write the store here (default bench/work/)")
+    ap.add_argument("--db", type=Path, default=None, help="write the store here (default bench/cache/)")
     ap.add_argument("--rebuild", action="store_true", help="synthesise the store even if it exists")
     ap.add_argument("--think", type=float, default=1.0,
                     help="pause between a paced client's pages, seconds (the paced phase only)")

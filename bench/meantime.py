@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-ROOT = "/work/shared/data/meantime-en/intra_cross-doc_annotation"
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "meantime-en", "intra_cross-doc_annotation")
 TIMEX_LAST_SENTENCE = 5  # measured: no TIMEX3 of the corpus starts in a later sentence
 
 _NO_SPACE_BEFORE = {".", ",", ";", ":", "!", "?", ")", "]", "}", "'s", "n't", "'", "''", "%", "'re", "'ve", "'ll", "'d", "'m"}

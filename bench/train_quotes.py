@@ -11,7 +11,7 @@ Usage: .venv/bin/python bench/train_quotes.py [--limit N] [--out PATH] [--cache]
    the same parameters give the same model (L-BFGS has no randomness).
 
 Only the train split is read; dev is for bench_quotes.py, test is never read. ``--cache`` keeps
-the parses in bench/work/ (git-ignored) to re-train quickly after a feature change.
+the parses in bench/cache/ (git-ignored) to re-train quickly after a feature change.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=0, help="train on the first N articles only")
     ap.add_argument("--out", default=MODEL_PATH)
-    ap.add_argument("--cache", action="store_true", help="keep/reuse parses in bench/work/")
+    ap.add_argument("--cache", action="store_true", help="keep/reuse parses in bench/cache/")
     ap.add_argument("--max-iterations", type=int, default=PARAMS["max_iterations"])
     args = ap.parse_args(argv)
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     nlp = spacy.load(settings.spacy_model)
     t0 = time.perf_counter()
-    cache = os.path.join(HERE, "work", f"polnear-train-{len(articles)}.spacy")
+    cache = os.path.join(HERE, "cache", f"polnear-train-{len(articles)}.spacy")
     if args.cache and os.path.exists(cache):
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
     else:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import DATA as SHARED_DATA
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "bench" / "results" / "timeline_baseline.json"
-DATA = Path("/work/shared/data/timeline17-dev/data")
+DATA = SHARED_DATA / "timeline17-dev" / "data"
 
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason="Timeline17 data not available")
 

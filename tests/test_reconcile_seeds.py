@@ -5,7 +5,6 @@ rounded durations, time-zone-tolerant dates) on real text."""
 
 from __future__ import annotations
 
-import glob
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,9 @@ from storyline.reconcile.places import Gazetteer
 from storyline.records import Article, RawDoc, Story
 from storyline.tell import tell_story
 
-SEEDS = sorted(glob.glob("/work/shared/seeds/*.txt"))
+from .conftest import SEEDS as SEEDS_DIR
+
+SEEDS = sorted(str(p) for p in SEEDS_DIR.glob("*.txt"))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,9 @@ from storyline.tell import tell_story
 from storyline.tell.summary import fact_sentences, summarise
 from storyline.tell.timeline import dated_sentences, rank_dates, timeline_from_articles
 
-T17 = Path("/work/shared/data/timeline17-dev/data/H1N1_guardian/articles.json")
+from .conftest import DATA
+
+T17 = DATA / "timeline17-dev" / "data" / "H1N1_guardian" / "articles.json"
 
 
 @pytest.fixture(scope="module")
