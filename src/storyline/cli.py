@@ -17,7 +17,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from storyline.errors import ExtractError, StorylineError, UsageError
+from storyline.errors import StorylineError, UsageError
 from storyline.records import Article, Dossier, Failure
 from storyline.settings import Settings
 
@@ -54,21 +54,9 @@ def report_failure(failure: Failure) -> None:
 
 def extract_stream(paths: list[str], settings: Settings) -> Iterator[Article | Failure]:
     """Ingest and extract every input, yielding Articles and Failures in input order."""
-    from storyline.extract import extract_article
-    from storyline.ingest import iter_documents
+    from storyline.pipeline import extract_all
 
-    for doc in iter_documents(paths, settings):
-        if isinstance(doc, Failure):
-            yield doc
-            continue
-        try:
-            yield extract_article(doc)
-        except ExtractError as exc:
-            yield Failure(doc.source, str(exc))
-        except RecursionError:
-            yield Failure(doc.source, "document nested too deeply to parse")
-        except Exception as exc:  # a bug must not stop the other inputs; name it
-            yield Failure(doc.source, f"internal error while extracting ({type(exc).__name__}: {exc})")
+    return extract_all(paths, settings)
 
 
 def _open_out(output: Path | None) -> TextIO:
