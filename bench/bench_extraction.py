@@ -39,18 +39,13 @@ def load_scorer() -> Any:
 
 
 def decode(data: bytes) -> str:
-    """Bytes to text the way storyline's ingest layer does it."""
-    try:
-        from storyline.ingest.encoding import decode_bytes
-    except ImportError:  # ingest not installed yet: UTF-8 with charset-normalizer fallback
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            import charset_normalizer
+    """Bytes to text exactly as storyline's ingest layer decodes them ("" for binary pages)."""
+    from storyline.ingest.encoding import DecodeError, decode_bytes
 
-            best = charset_normalizer.from_bytes(data).best()
-            return str(best) if best else data.decode("utf-8", "replace")
-    return decode_bytes(data, None)[0]
+    try:
+        return decode_bytes(data, None)[0]
+    except DecodeError:  # scored as missing, like a page ingest refuses
+        return ""
 
 
 def load_pages(limit: int | None = None, ids: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:

@@ -37,20 +37,12 @@ def load_scorer() -> Any:
 
 
 def decode(data: bytes) -> str:
-    """Bytes to text with charset detection, the way storyline's ingest layer does it."""
-    try:
-        from storyline.ingest.encoding import decode_bytes
-    except ImportError:
-        import charset_normalizer
+    """Bytes to text exactly as storyline's ingest layer decodes them ("" for binary pages)."""
+    from storyline.ingest.encoding import DecodeError, decode_bytes
 
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            best = charset_normalizer.from_bytes(data).best()
-            return str(best) if best else data.decode("utf-8", "replace")
     try:
         return decode_bytes(data, None)[0]
-    except Exception:  # DecodeError for binary pages: score them as missing  # noqa: BLE001
+    except DecodeError:  # scored as missing, like a page ingest refuses
         return ""
 
 
