@@ -13,14 +13,14 @@ Writes bench/results/extraction.json and prints a table.
 from __future__ import annotations
 
 import argparse
-import gzip
-import importlib.util
 import json
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from pages import load_module, read_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -31,21 +31,7 @@ RESULTS = ROOT / "bench" / "results" / "extraction.json"
 
 def load_scorer() -> Any:
     """The benchmark's own scorer module (its ``pr`` function is the metric)."""
-    spec = importlib.util.spec_from_file_location("score_extraction", SCORER)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def decode(data: bytes) -> str:
-    """Bytes to text exactly as storyline's ingest layer decodes them ("" for binary pages)."""
-    from storyline.ingest.encoding import DecodeError, decode_bytes
-
-    try:
-        return decode_bytes(data, None)[0]
-    except DecodeError:  # scored as missing, like a page ingest refuses
-        return ""
+    return load_module(SCORER)
 
 
 def load_pages(limit: int | None = None, ids: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
@@ -54,7 +40,7 @@ def load_pages(limit: int | None = None, ids: list[str] | None = None) -> tuple[
     keys = sorted(gt) if ids is None else ids
     if limit:
         keys = keys[:limit]
-    pages = {k: decode(gzip.decompress((DATA / "html" / f"{k}.html.gz").read_bytes())) for k in keys}
+    pages = read_pages(DATA / "html", keys, ".html.gz")
     return {k: gt[k] for k in keys}, pages
 
 

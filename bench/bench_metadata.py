@@ -12,13 +12,13 @@ Writes bench/results/metadata.json (and the predictions next to it) and prints a
 from __future__ import annotations
 
 import argparse
-import gzip
-import importlib.util
 import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from pages import load_module, read_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -29,21 +29,7 @@ RESULTS = ROOT / "bench" / "results" / "metadata.json"
 
 def load_scorer() -> Any:
     """score_metadata.py as a module (its ``score`` and ``figures`` give the figures)."""
-    spec = importlib.util.spec_from_file_location("score_metadata", SCORER)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def decode(data: bytes) -> str:
-    """Bytes to text exactly as storyline's ingest layer decodes them ("" for binary pages)."""
-    from storyline.ingest.encoding import DecodeError, decode_bytes
-
-    try:
-        return decode_bytes(data, None)[0]
-    except DecodeError:  # scored as missing, like a page ingest refuses
-        return ""
+    return load_module(SCORER)
 
 
 def load_pages(limit: int | None = None, keys: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
@@ -52,7 +38,7 @@ def load_pages(limit: int | None = None, keys: list[str] | None = None) -> tuple
     ks = sorted(gold) if keys is None else keys
     if limit:
         ks = ks[:limit]
-    pages = {k: decode(gzip.decompress((DATA / "html" / f"{k}.gz").read_bytes())) for k in ks}
+    pages = read_pages(DATA / "html", ks, ".gz")
     return {k: gold[k] for k in ks}, pages
 
 
