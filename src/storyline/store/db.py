@@ -299,8 +299,22 @@ class Store:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (they hold no semicolons inside strings)."""
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    """Split a migration into statements.
+
+    Pieces between semicolons are joined until SQLite calls them a complete
+    statement, so a trigger's ``BEGIN ... END`` body stays one statement.
+    """
+    out: list[str] = []
+    pending = ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip(" \t\n;"):
+        out.append(pending.strip())
+    return out
 
 
 def open_store(path: str | Path, readonly: bool = False) -> Store:

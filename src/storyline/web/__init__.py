@@ -1,5 +1,5 @@
 """storyline's web app and JSON API: ``create_app(settings)`` over a read-only store."""
 
-from storyline.web.app import create_app
+from storyline.web.app import WebOptions, create_app
 
-__all__ = ["create_app"]
+__all__ = ["WebOptions", "create_app"]
