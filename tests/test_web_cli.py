@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from storyline.cli import app
+from storyline.errors import StorylineError
 from storyline.records import Article, Story
 from storyline.web.repo import SqlitePool
 from tests.web_support import write_store
@@ -51,3 +52,47 @@ def test_pool_reuses_connections_and_notices_a_replaced_store(tmp_path: Path) ->
     assert r3.conn is not conn and r3.get_story("s1").title == "Second title"
     r3.close()
     pool.close()
+
+
+def test_serve_upgrades_a_store_from_an_older_schema_before_serving(tmp_path: Path) -> None:
+    import sqlite3
+
+    from storyline.cli import _upgrade_store
+    from storyline.store import Store
+    from storyline.store.schema import MIGRATIONS
+
+    db = tmp_path / "old.db"  # a store as the first schema version wrote it
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
+    conn.executescript(MIGRATIONS[0][2])
+    conn.execute("INSERT INTO migrations VALUES (1, 'v1', 'then')")
+    conn.execute("INSERT INTO stories VALUES ('s1', 'Old store', '2025-06-01', '2025-06-02', 1, ?, '{}', 'then')",
+                 ('["Outlet"]',))
+    conn.commit()
+    conn.close()
+    try:
+        Store(db, readonly=True)
+        raise AssertionError("an old store must not open read-only")
+    except StorylineError:
+        pass
+    _upgrade_store(str(db))
+    with Store(db, readonly=True) as st:  # the read-only server can open it now, data intact
+        assert st.version() == MIGRATIONS[-1][0]
+        assert [r[0] for r in st.conn.execute("SELECT title FROM stories")] == ["Old store"]
+
+
+def test_serve_refuses_a_store_from_a_newer_storyline(tmp_path: Path) -> None:
+    import sqlite3
+
+    import pytest
+    import typer
+
+    from storyline.cli import _upgrade_store
+
+    db = _store(tmp_path / "new.db", "New store")
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO migrations VALUES (999, 'future', 'then')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(typer.Exit):
+        _upgrade_store(str(db))

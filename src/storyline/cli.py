@@ -17,7 +17,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from storyline.errors import StorylineError, UsageError
+from storyline.errors import StoreError, StorylineError, UsageError
 from storyline.records import Article, Dossier, Failure
 from storyline.settings import Settings
 
@@ -372,34 +372,65 @@ def import_(
 @app.command(
     epilog="Examples:\n\n  storyline serve\n\n"
     "  storyline serve --db seeds.db --port 8080\n\n"
-    "  storyline serve --db seeds.db --host 0.0.0.0   # reachable from other machines"
+    "  storyline serve --db seeds.db --host 0.0.0.0   # reachable from other machines\n\n"
+    "  storyline serve --db news.db --workers 2      # two processes, each with its own page cache"
 )
 def serve(
     db: Annotated[Path | None, typer.Option("--db", help="The store to show (default: storyline.db).")] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes (more serve more readers at once).")] = 1,
+    cache_mb: Annotated[int, typer.Option("--cache-mb", min=0, help="Megabytes of rendered pages each process keeps (0: no page cache).")] = 64,
+    warm: Annotated[int, typer.Option("--warm", min=0, help="At startup, render this many of the newest stories' pages in the background (until the cache is full).")] = 10_000,
 ) -> None:
     """Serve the web app and JSON API over a store, read-only (API docs at /api)."""
     import os
 
     import uvicorn
 
+    from storyline.web import WebOptions
+
+    options = WebOptions(cache_mb=cache_mb, warm=warm)
     settings = Settings.from_env(db=str(db) if db else None)
     if not Path(settings.db).is_file():
         print(f"error: {settings.db}: no such store; build one with `storyline build PATH --db {settings.db}`",
               file=sys.stderr)
         raise typer.Exit(2)
+    _upgrade_store(settings.db)
     print(f"storyline: serving {settings.db} at http://{host}:{port}/ (Ctrl+C stops)", file=sys.stderr)
     if workers > 1:
         # Worker processes build their own app from the environment.
         os.environ["STORYLINE_DB"] = str(Path(settings.db).resolve())
+        os.environ.update(options.to_env())
         uvicorn.run("storyline.web.app:app_factory", factory=True, host=host, port=port,
                     workers=workers, log_level="warning")
     else:
         from storyline.web import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings, options=options), host=host, port=port, log_level="warning")
+
+
+def _upgrade_store(db: str) -> None:
+    """Bring a store written by an older storyline up to the current schema before serving it.
+
+    The server opens the store read-only, so it cannot migrate it itself;
+    migrations only add tables and indexes, so upgrading once here keeps an
+    existing store servable without a rebuild. Exits 2 with the reason when the
+    store cannot be opened or upgraded (e.g. a newer schema, or a read-only file).
+    """
+    from storyline.store import Store
+
+    try:
+        with Store(db, readonly=True):
+            return
+    except StoreError:
+        pass
+    try:
+        with Store(db):
+            print(f"storyline: upgraded {db} to the current schema", file=sys.stderr)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:
