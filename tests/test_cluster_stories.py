@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.cluster.features import Featurizer, number_keys
 from storyline.cluster.stories import StoryClusterer
 from storyline.records import Article
 from tests.cluster_support import bcubed_f1, ecb_articles
@@ -123,3 +128,30 @@ def test_story_features_ignore_enrichment_unless_asked() -> None:
     assert (plain_w != w).nnz == 0 and (plain_n != n).nnz == 0
     _, n_enriched = Featurizer(use_enrichment=True).counts(noisy)
     assert (plain_n != n_enriched).nnz > 0  # the flag does switch to the mentions
+
+
+def test_number_keys_read_figures_and_codes_but_not_years_or_clock_times() -> None:
+    keys = number_keys(
+        "A 5.6 magnitude quake killed 10 people and razed 1,200 homes at 5:11 p.m. on Nov. 27, 2005. "
+        "Patch MS08-078 fixes IE8; the 61-year-old left at 9pm with 45% of the vote."
+    )
+    for want in ("num:5.6 magnitude", "num:10 people", "num:1200 homes", "num:ms08-078", "num:ie8",
+                 "num:61-year-old", "num:45 %"):
+        assert want in keys, (want, keys)
+    joined = " ".join(keys)
+    assert "2005" not in joined and "9pm" not in joined and "5:11" not in joined and "num:27" not in joined
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,:/-% abcIEMS\n")), max_size=80))
+def test_number_keys_never_fail_and_key_only_what_has_a_digit(text: str) -> None:
+    for k in number_keys(text):
+        assert k.startswith("num:") and re.search(r"\d", k), k
+
+
+def test_number_features_are_opt_in() -> None:
+    arts, _ = ecb_articles({"20"})  # earthquakes: magnitudes and tolls in every lead
+    _, plain = Featurizer().counts(arts)
+    _, with_numbers = Featurizer(numbers=True).counts(arts)
+    assert with_numbers.nnz > plain.nnz
+    assert Featurizer().numbers is False

@@ -4,8 +4,13 @@ The floor is pinned just under the measurement on this subset (B3-F1 0.8853 on
 topics 1-12; full dev set 0.918, baseline 0.873, see bench/results/clusters.json).
 The clusterer is deterministic for a given input, so the margin is small. Note
 that the figure depends on article order (undated articles are placed by id):
-over random orders the full dev set scores 0.89-0.918, mean 0.902. Raise the
+over eight random orders the full dev set scores 0.886-0.912, mean 0.902. Raise the
 floor when the clusterer improves; never lower it to make a change pass.
+
+The second gate pins the figure over random arrival orders, which is what a
+held-out set sees: on this subset seeds 0-2 scored 0.9096, 0.8643, 0.8954
+(mean 0.8898; bench/bench_clusters.py's ``_renamed``), so the floor of the mean
+is 0.88.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from tests.cluster_support import bcubed_f1, ecb_articles, load_bench
 
 SUBSET = {str(i) for i in range(1, 13)}
 FLOOR_B3_F1 = 0.88
+FLOOR_MEAN_OVER_ORDERS = 0.88
 
 
 def test_story_clustering_floor_and_beats_the_baseline() -> None:
@@ -32,3 +38,14 @@ def test_story_clustering_floor_and_beats_the_baseline() -> None:
     ).fit_predict(1.0 - (x @ x.T).toarray())
     base = bcubed_f1({a.id: str(lab) for a, lab in zip(arts, labels, strict=True)}, gold)
     assert f1 > base, f"storyline {f1:.4f} does not beat the TF-IDF baseline {base:.4f}"
+
+
+def test_story_clustering_floor_over_random_arrival_orders() -> None:
+    bench = load_bench()
+    docs = bench.load_ecbplus(topics=SUBSET)
+    f1s = []
+    for seed in range(3):
+        arts, gold = bench._renamed(docs, seed)
+        f1s.append(bcubed_f1(StoryClusterer().fit(arts).labels_, gold))
+    mean = sum(f1s) / len(f1s)
+    assert mean >= FLOOR_MEAN_OVER_ORDERS, f"mean story B3-F1 over orders {mean:.4f} ({f1s}) fell below the floor"

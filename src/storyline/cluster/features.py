@@ -13,6 +13,8 @@ where. The name features are capitalised phrases of the headline and lead (no
 library extracts those without a model, hence the small regex here); they
 scored better on ECB+ dev than enrichment's entity mentions, which
 ``Featurizer(use_enrichment=True)`` reads instead (see its docstring).
+Figures and codes ("5.6 magnitude", "MS08-078") can be added as name-like keys
+(``number_keys``); on ECB+ dev they did not help, so they are off by default.
 """
 
 from __future__ import annotations
@@ -164,6 +166,41 @@ def time_keys(article: Article, text: str) -> list[str]:
     return out
 
 
+# Tokens that mix letters and digits name specific things: "MS08-078", "IE8", "AK-47",
+# "61-year-old", "117th". Clock times ("9pm", "30am") are left out: every story has them.
+_ALNUM = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z\d][\w-]*\b")
+_CLOCK = re.compile(r"\d(?:am|pm)$", re.I)
+# A number and the word it counts: "5.6 magnitude", "10 people", "200 million". Years are
+# time keys; numbers glued to ":" or "/" are clock times, scores and dates.
+_COUNT = re.compile(r"(?<![\w.:/,-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w:/]|[.,]\d)\s*(%|[a-z]{2,})?")
+
+
+def number_keys(text: str) -> list[str]:
+    """Keys of the specific numbers an article states: counts, measures, codes.
+
+    Two stories of the same kind (two earthquakes, two shootings, two patches)
+    share their words; their figures differ: a 5.6 against a 6.1 magnitude, ten
+    dead against three, a 61-year-old suspect, bulletin MS08-078. Each key is
+    the number with the word after it ("num:10 people"), or the bare decimal, or
+    the mixed token; IDF then weighs them like names. Read only with
+    ``Featurizer(numbers=True)``: off by default, see there for why.
+    """
+    out: list[str] = []
+    for m in _ALNUM.finditer(text):
+        tok = m.group(0).lower()
+        if not _CLOCK.search(tok):
+            out.append(f"num:{tok}")
+    for m in _COUNT.finditer(text):
+        num, word = m.group(1).replace(",", ""), m.group(2)
+        if _YEAR.fullmatch(num) or word in ("am", "pm"):
+            continue
+        if word and word not in ENGLISH_STOP_WORDS:
+            out.append(f"num:{num} {word}")
+        elif "." in num:
+            out.append(f"num:{num}")
+    return out
+
+
 def _identity(doc: list[str]) -> list[str]:
     return doc
 
@@ -228,11 +265,19 @@ class Featurizer:
         consistent across articles; the loss is coverage: the mentions miss the
         headline's names and the single name words ("Teixeira") that tie
         articles together, and add nothing the capitalised phrases lack.
+    numbers : add ``number_keys`` (counted figures, decimals, codes) to the
+        name features. Off by default: on ECB+ dev (StoryClusterer alone, mean
+        B3-F1 over the id order and four random orders) all keys scored 0.901,
+        mixed tokens and decimals only 0.903, decimals only 0.906, none 0.905.
+        The same-kind stories that merge (two DUI arrests, two IE patches) do
+        not differ in the figures of their leads, and the keys split stories
+        whose outlets round or spell their figures differently.
     """
 
     def __init__(
         self, name_weight: float = 0.5, lead_chars: int = 3000, years: bool = True,
         ngrams: int = 1, lead_repeat: int = 1, use_enrichment: bool = False,
+        numbers: bool = False,
     ) -> None:
         self.name_weight = name_weight
         self.years = years
@@ -240,6 +285,7 @@ class Featurizer:
         self.lead_repeat = lead_repeat
         self.lead_chars = lead_chars
         self.use_enrichment = use_enrichment
+        self.numbers = numbers
         self._words = HashingVectorizer(
             n_features=N_WORD_FEATURES, alternate_sign=False, norm=None,
             stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w'’-]*[^\W_]\b",
@@ -262,6 +308,9 @@ class Featurizer:
         if self.years:
             for a, t, n in zip(articles, texts, names, strict=True):
                 n.extend(time_keys(a, t))
+        if self.numbers:
+            for t, n in zip(texts, names, strict=True):
+                n.extend(number_keys(t))
         return self._words.transform(texts).tocsr(), self._names.transform(names).tocsr()
 
     def vectors(self, word_counts: sp.csr_matrix, name_counts: sp.csr_matrix, df: DocFreq) -> sp.csr_matrix:
