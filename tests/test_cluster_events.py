@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from storyline.cluster.events import EventGrouper, event_date, occurrence
 from storyline.cluster.features import capitalised_names, time_keys
-from storyline.records import Article, Mention, TimeExpr
+from storyline.records import Article, Mention, Quote, TimeExpr
 
 SUMMIT = (
     "{lead}\n\nThe leaders of the two countries met at the summit in {place} and agreed to expand "
@@ -93,3 +93,48 @@ def test_date_and_name_parsers_never_crash_and_return_valid_values(words: list[s
     assert src in {"text", "published", "none"}
     assert all(k == k.lower() and k.strip() for k in capitalised_names(text))
     assert all(k.startswith(("year:", "month:")) for k in time_keys(a, text))
+
+
+def _mention(text: str, body: str, label: str, entity: str | None = None, nth: int = 0) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = body.index(text, start + 1)
+    return Mention(text=text, label=label, entity=entity, start=start, end=start + len(text))
+
+
+def test_participants_are_actors_not_every_name() -> None:
+    body = (
+        "President Lee Jae Myung met Prime Minister Shigeru Ishiba on June 17 at the G7 Summit, "
+        "and the Japanese Embassy hosted a reception on Jeju the same day.\n\n"
+        "Park Chung Hee signed the treaty in 1965.\n\n"
+        "\u201cThe talks went well,\u201d Ishiba said."
+    )
+    mentions = (
+        _mention("Lee Jae Myung", body, "PERSON", "E1"),
+        _mention("Shigeru Ishiba", body, "PERSON", "E2"),
+        _mention("G7 Summit", body, "ORG"),
+        _mention("Japanese Embassy", body, "ORG", "E3"),
+        _mention("Jeju", body, "PERSON"),  # a model's mislabel: the island is also a place below
+        _mention("Park Chung Hee", body, "PERSON", "E4"),
+    )
+    body2 = body + "\n\nJeju is an island."
+    mentions = (*mentions, _mention("Jeju", body2, "GPE", nth=1))
+    a = Article(id="a", source="a", text=body2, published="2025-06-18", mentions=mentions, quotes=(
+        Quote(speaker_name="Shigeru Ishiba", speaker="E2", cue="said", text="The talks went well",
+              kind="direct", start=body.index("The talks"), end=body.index("The talks") + 19),
+        Quote(speaker_name="They", speaker=None, cue="said", text="fine", kind="direct", start=0, end=5),
+        # a quote in the paragraph about 1965 is background, not the event's
+        Quote(speaker_name="Park Chung Hee", speaker="E4", cue="said", text="the treaty",
+              kind="direct", start=body.index("the treaty"), end=body.index("the treaty") + 10),
+    ))
+    who = occurrence(a).who
+    assert set(who) == {"Lee Jae Myung", "Shigeru Ishiba", "Japanese Embassy"}
+    assert who[0] == "Shigeru Ishiba"  # named and quoted: counted most
+
+
+def test_participants_without_enrichment_skip_other_times() -> None:
+    text = ("Shigeru Ishiba hosted Lee Jae Myung in Tokyo on June 19. "
+            "Back in 1998 Kim Dae Jung and Keizo Obuchi signed a declaration.")
+    who = occurrence(Article(id="b", source="b", text=text, published="2025-06-20")).who
+    assert "Shigeru Ishiba" in who and "Lee Jae Myung" in who
+    assert not any("Obuchi" in w or "Kim Dae" in w for w in who)

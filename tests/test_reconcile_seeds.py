@@ -68,6 +68,21 @@ def test_country_is_compatible_not_conflicting(story: Story, gazetteer: Gazettee
     assert gazetteer.relation(calgary, alberta).kind == "within"
 
 
+
+def test_place_conflict_says_how_near(story: Story, gazetteer: Gazetteer) -> None:
+    ev = _event_with(story, "2025-06-17", "place")
+    note = next(f for f in ev.facts if f.slot == "place").note or ""
+    # both towns placed in their region; the district has no coordinates in the gazetteer, and the note says so
+    assert "is in Alberta; Calgary is in Alberta" in note
+    assert "distance unknown (no coordinates for Kananaskis" in note
+    seoul, tokyo, canada = gazetteer.resolve("Seoul"), gazetteer.resolve("Tokyo"), gazetteer.resolve("Canada")
+    assert seoul and tokyo and canada
+    near = gazetteer.nearness(seoul, tokyo)  # great-circle distance Seoul-Tokyo is about 1,150 km
+    km = int(near.split("~")[1].split()[0])
+    assert 1100 < km < 1200 and near.startswith("Seoul is in ") and "Tokyo is in Japan" in near
+    assert gazetteer.nearness(gazetteer.resolve("Calgary"), canada) == "Calgary is in Canada"  # type: ignore[arg-type]
+
+
 def test_phone_call_ordinals_of_different_scope_not_flagged(story: Story, seeds: dict[str, Article]) -> None:
     ev = _event_with(story, "2025-06-09", "date")
     ordinals = [f for f in ev.facts if f.slot.startswith("ordinal")]

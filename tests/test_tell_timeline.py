@@ -10,7 +10,12 @@ import pytest
 from storyline.records import Article, Event, Fact, FactValue, Story
 from storyline.tell import tell_story
 from storyline.tell.summary import fact_sentences, summarise
-from storyline.tell.timeline import dated_sentences, rank_dates, timeline_from_articles
+from storyline.tell.timeline import (
+    dated_sentences,
+    rank_dates,
+    story_timeline,
+    timeline_from_articles,
+)
 
 from .conftest import DATA
 
@@ -76,3 +81,60 @@ def test_tell_story_without_events(h1n1: list[Article]) -> None:
     told = tell_story(story, {a.id: a for a in h1n1})
     assert told.timeline and all(t.articles for t in told.timeline)
     assert told.summary
+
+
+def _ev(eid: str, day: str, places: tuple[str, ...], status: str, evidence: str | None, arts: tuple[str, ...]) -> Event:
+    facts = (Fact("date", "single", (FactValue(day, arts, (evidence,)),)),) if evidence else ()
+    return Event(eid, f"{eid} ({day})", day, places=places, articles=arts, facts=facts, status=status)
+
+
+def test_one_day_of_one_event_is_listed_once() -> None:
+    # the clusterer's event (a report, no evidence) and an announcement of the same
+    # reception for that day share the venue: one entry, reported, citing both
+    events = (
+        _ev("ceremony", "2025-06-19", ("Tokyo", "Hotel New Otani"), "reported", None, ("a",)),
+        _ev("reception", "2025-06-19", ("Tokyo",), "scheduled", "A reception will be held in Tokyo on June 19.", ("b",)),
+        _ev("drill", "2025-06-19", ("Jeju",), "reported", "An air drill was held near Jeju on June 19.", ("c",)),
+        _ev("summit", "2025-06-24", ("The Hague",), "scheduled", "The summit is set for June 24.", ("c",)),
+        _ev("treaty", "1965-06-22", (), "background", "The treaty was signed on June 22, 1965.", ("a",)),
+    )
+    tl = story_timeline(Story("s", "s", ("a", "b", "c"), events=events), {})
+    by_day: dict[str, list] = {}
+    for e in tl:
+        by_day.setdefault(e.date, []).append(e)
+    assert len(by_day["2025-06-19"]) == 2  # the reception once, the drill elsewhere apart
+    rec = next(e for e in by_day["2025-06-19"] if "Tokyo" in e.text)
+    assert rec.status == "reported" and set(rec.articles) == {"a", "b"} and rec.event == "ceremony"
+    assert by_day["2025-06-24"][0].status == "scheduled"
+    assert by_day["1965-06-22"][0].status == "background"
+    assert [e.date for e in tl] == sorted(e.date for e in tl)
+
+
+def test_candidates_are_named_or_lead_sentences() -> None:
+    from storyline.tell.timeline import LEAD_SENTENCES, date_candidates
+
+    body = " ".join(f"Sentence number {i} says something new about the oil spill." for i in range(8))
+    a = Article(id="a", source="a", published="2010-05-02", text=body + " The well blew out on April 20 in the Gulf.")
+    cands = date_candidates(dated_sentences([a]))
+    named, lead = cands[date(2010, 4, 20)]
+    assert len(named) == 1 and not lead
+    # undated sentences count for the publication day and the day before, from the lead only
+    for day in (date(2010, 5, 2), date(2010, 5, 1)):
+        named, lead = cands[day]
+        assert not named and sorted(s.position for s in lead) == list(range(LEAD_SENTENCES))
+    assert date(2010, 5, 3) not in cands
+
+
+def test_two_words_for_one_occurrence_are_one_entry() -> None:
+    def ev(eid: str, title: str, text: str) -> Event:
+        return Event(eid, title, "2025-06-04", articles=(eid,),
+                     facts=(Fact("date", "single", (FactValue("2025-06-04", (eid,), (text,)),)),))
+
+    events = (
+        ev("a", "inaugural (2025-06-04)", "In his June 4 inaugural address, he cited two predecessors."),
+        ev("b", "address (2025-06-04)", "This policy was laid out in his June 4 inaugural address."),
+        ev("c", "drill (2025-06-04)", "Air forces held a drill on June 4, during the address."),
+    )
+    tl = story_timeline(Story("s", "s", ("a", "b", "c"), events=events), {})
+    assert len(tl) == 2  # the drill names the address, but the address does not name the drill
+    assert {tuple(sorted(e.articles)) for e in tl} == {("a", "b"), ("c",)}

@@ -25,8 +25,9 @@ organisations it names. The rules:
    setting and count for nothing.
 
 An event's title is the headline of its most typical article (highest mean
-similarity to the others); its participants and places are the names most of
-its articles mention.
+similarity to the others); its places are the names most of its articles mention in their leads, its
+participants the people and organisations half its articles name as actors
+(see :func:`occurrence`).
 """
 
 from __future__ import annotations
@@ -187,21 +188,82 @@ def event_date(a: Article, anchor: date | None = None) -> tuple[str | None, bool
     return best.isoformat(), bool(pub is not None and best > pub), src, first < FIRM_CHARS
 
 
+# Sentences: a full stop, question or exclamation mark (or a line break) ends one. Good
+# enough to tell which sentence a name stands in; titles like "Mr." only split a
+# sentence early, which at worst drops that name's date context.
+_SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’')]*|$)")
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+# An organisation named after an occurrence ("G7 Summit", "Winter Olympics") is the
+# event itself, not one of its actors.
+_OCCASION_NAME = re.compile(r"\b(summit|conference|forum|games|olympics|expo|festival|heritage|convention|cup)$", re.I)
+
+
+def _off_topic_sentences(text: str, day: str | None, pub: date | None) -> list[tuple[int, int]]:
+    """Spans of the sentences that are about another time than ``day``: they carry a
+    day-precise date more than a day away from it, or a year other than its year
+    ("cited Park Chung Hee, who normalised ties in 1965"). Names there are context,
+    not participants."""
+    if day is None:
+        return []
+    ev = date.fromisoformat(day)
+    return [m.span() for m in _SENT.finditer(text) if _other_time(m.group(0), ev, pub)]
+
+
+def _other_time(text: str, ev: date, pub: date | None) -> bool:
+    """Whether ``text`` dates itself away from ``ev`` (see :func:`_off_topic_sentences`)."""
+    days = [d for _, d in _text_dates(text, pub)]
+    years = {int(y) for y in _YEAR.findall(text)}
+    return bool((days and all(abs((d - ev).days) > 1 for d in days)) or (years and ev.year not in years))
+
+
 def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
-    """The event date, places and participants of one article."""
+    """The event date, places and participants of one article.
+
+    Participants are the people and organisations that take part in what the
+    article reports: named in its lead (where news says who did what) outside
+    sentences about another time, or quoted in it. A name the article also uses as
+    a place ("Jeju", "Sado") and an organisation named after an occasion ("G7
+    Summit") never are.
+    """
     day, scheduled, src, firm = event_date(a, anchor)
     lead = a.text[:LEAD_CHARS]
     places: list[str] = []
     who: list[str] = []
     display: dict[str, Counter[str]] = {}
+    pub = _published_day(a) or anchor
+    off_topic = _off_topic_sentences(lead, day, pub)
+
+    def in_context(pos: int) -> bool:
+        return any(s <= pos < e for s, e in off_topic)
+
     if a.mentions is not None:
+        place_names = {m.text.casefold() for m in a.mentions if m.label in PLACE_LABELS}
+        place_ids = {m.entity for m in a.mentions if m.label in PLACE_LABELS and m.entity}
         for m in a.mentions:
             name = m.entity or m.text
             if m.label in PLACE_LABELS and m.start < LEAD_CHARS:
                 places.append(m.text)
             elif m.label in WHO_LABELS and m.label != "NORP":
+                if m.start >= LEAD_CHARS or in_context(m.start):
+                    continue
+                if m.text.casefold() in place_names or (m.entity and m.entity in place_ids):
+                    continue
+                if m.label == "ORG" and _OCCASION_NAME.search(m.text):
+                    continue
                 who.append(name)
                 display.setdefault(name, Counter())[m.text] += 1
+        # Named speakers (resolved to an entity) quoted in the article speak about what it
+        # reports, unless the paragraph around the quote is about another time (a 1965
+        # address quoted as background); pronouns and phrases ("the two") never count.
+        paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", a.text)]
+        for q in a.quotes or ():
+            if not (q.speaker and q.speaker_name) or q.speaker_name.casefold() in place_names:
+                continue
+            para = next(((s, e) for s, e in paragraphs if s <= q.start < e), None)
+            if para and day and _other_time(a.text[para[0]:para[1]], date.fromisoformat(day), pub):
+                continue
+            who.append(q.speaker)
+            display.setdefault(q.speaker, Counter())[q.speaker_name] += 1
     else:
         if dl := _DATELINE.match(lead):
             places.append(dl.group(1).strip())
@@ -210,7 +272,9 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
         # Without enrichment, people and organisations are the capitalised phrases of two
         # words or more that are not places ("Shigeru Ishiba", "Korean Embassy").
         seen_places = set(places)
-        who.extend(n for n in capitalised_phrases(lead) if " " in n and n not in seen_places)
+        kept = "".join(" " * (e - s) if in_context(s) else lead[s:e] for s, e in _spans_of(lead, off_topic))
+        who.extend(n for n in capitalised_phrases(kept) if " " in n and n not in seen_places
+                   and not _OCCASION_NAME.search(n))
     places_n = tuple(dict.fromkeys(p.strip(" .,").title() if p.isupper() else p.strip(" .,") for p in places if p.strip()))
     # Participants by entity id when enrichment gave one, shown by their longest frequent name.
     who_n = tuple(
@@ -218,6 +282,20 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
         for k, _ in Counter(who).most_common(8)
     )
     return Occurrence(a.id, day, places_n, who_n, scheduled, src, firm)
+
+
+def _spans_of(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``text`` cut into consecutive spans at the boundaries of ``cuts`` (which are kept as spans)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in sorted(cuts):
+        if s > pos:
+            out.append((pos, s))
+        out.append((s, e))
+        pos = e
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
 
 
 @dataclass

@@ -170,35 +170,45 @@ def compare_places(claims: Sequence[Claim], gz: Gazetteer, point_event: bool = T
         return "compatible", groups, "an event of this kind spans several places"
     conflicts: list[str] = []
     clashing: list[str] = []
+    near: list[str] = []  # how near every other pair of places is, for the note
     skipped = False
     for i, g in enumerate(groups):
         for h in groups[i + 1:]:
             pa, pb = g.claims[0].place, h.claims[0].place
-            if pa is None or pb is None or set(g.articles) == set(h.articles):
+            if pa is None or pb is None:
+                continue
+            if set(g.articles) == set(h.articles):
                 # one article naming two places speaks of two scenes, not a disagreement
+                skipped = True
+                near.append(gz.nearness(pa, pb))
                 continue
             if not any(same_occasion(x.evidence, y.evidence) for x in g.claims for y in h.claims):
                 # two meetings on one day ("a town hall in Buras", "talks in Houston")
                 skipped = True
+                near.append(gz.nearness(pa, pb))
                 continue
             rel = gz.relation(pa, pb)
             if rel.kind == "different" and _tier(pa) != _tier(pb):
                 # a town and a region that does not hold it: the outlets may be naming
                 # different scenes; only places of one tier (two towns, two countries) clash
                 skipped = True
+                near.append(gz.nearness(pa, pb))
                 continue
             if rel.kind == "different":
-                where = f"both in {rel.common}" if rel.common else "in different countries"
-                dist = f"{rel.distance_km:.0f} km apart" if rel.distance_km is not None else "distance unknown"
-                conflicts.append(f"{pa.describe()} and {pb.describe()} are different places ({dist}, {where})")
+                conflicts.append(gz.nearness(pa, pb))
                 clashing += [x for x in (g.value, h.value) if x not in clashing]
+            else:
+                near.append(gz.nearness(pa, pb))
     if skipped:
         note = "the places named do not clash (one holds another, or they name different scenes)"
     else:
         note = "the places named hold one another (different granularity)"
+    if near:
+        note += ": " + "; ".join(dict.fromkeys(near))
     if conflicts:
         # "conflicting: A | B." first, so readers (and the summary) see which values clash;
-        # the others are broader places compatible with both
+        # then how near the clashing places are; the others are broader places
+        # compatible with both
         return "conflict", groups, f"conflicting: {' | '.join(clashing)}. " + "; ".join(conflicts)
     return "compatible", groups, note
 

@@ -233,6 +233,38 @@ class Gazetteer:
         return Relation("different", dist, common)
 
 
+    def nearness(self, a: Place, b: Place) -> str:
+        """How near two places are, in words a reader can check.
+
+        "Calgary is in Alberta" when one holds the other; otherwise where each one
+        is and the distance between them: "Kananaskis Improvement District is in
+        Alberta; Calgary is in Alberta, distance unknown (no coordinates for
+        Kananaskis Improvement District)" or "Seoul is in Korea, Republic of; Tokyo
+        is in Japan, ~1159 km apart". Only towns carry coordinates in the shipped
+        gazetteer (GeoNames cities500); regions and countries do not, and their
+        distance is never guessed.
+        """
+        rel = self.relation(a, b)
+        if rel.kind == "same":
+            return f"{a.name} and {b.name} name the same place"
+        if rel.kind == "within":
+            outer, inner = (a, b) if RANK[a.kind] <= RANK[b.kind] else (b, a)
+            return f"{inner.name} is in {outer.name}"
+        where = "; ".join(f"{p.name} is in {_holder(p)}" if _holder(p) else f"{p.name} is a country" for p in (a, b))
+        if rel.distance_km is not None:
+            return f"{where}, ~{rel.distance_km:.0f} km apart"
+        unknown = [p.name for p in (a, b) if p.lat is None or p.lon is None]
+        return f"{where}, distance unknown (no coordinates for {' or '.join(unknown)})"
+
+
+def _holder(p: Place) -> str:
+    """The region holding ``p`` (first-level subdivision for towns and districts), else its country."""
+    # a city that is its own first-level region (Seoul, Tokyo, Berlin) is placed by its country
+    if p.kind in ("city", "admin2", "locality") and p.admin1 and _norm(_DESIGNATORS.sub("", p.admin1)) != _norm(p.name):
+        return p.admin1
+    return p.country_name if p.kind != "country" else ""
+
+
 def _contains(outer: Place, inner: Place) -> bool:
     if outer.kind == "country":
         return bool(inner.country) and inner.country == outer.country
