@@ -15,9 +15,16 @@ near-duplicate detection (`Deduplicator.fit`), story clustering
 every story (`EventGrouper.fit`). Extraction and enrichment are per-article
 stages outside this measurement.
 
+Also (``--blocks``): how the Spark engine's time-bucketed blocking cuts real
+dated news, the 2,372 Timeline17 articles (ten outlet/topic timelines over
+2009-2011) in their own dates: number of blocks and the largest, with the
+time buckets and with the same keys stripped of their buckets (what blocking
+was before). CPU seconds throughout: the machine is shared.
+
 Run:
     .venv/bin/python bench/bench_scale.py                 # 1k and 10k
     .venv/bin/python bench/bench_scale.py --sizes 1000,10000,100000
+    .venv/bin/python bench/bench_scale.py --sizes '' --blocks
 Writes bench/results/scale.json.
 """
 
@@ -136,9 +143,47 @@ def measure(n: int) -> dict[str, object]:
     }
 
 
+def real_news_blocks() -> dict[str, object]:
+    """Blocks of the Spark engine's keys on the dated Timeline17 articles, with and without time buckets."""
+    import dataclasses
+    from collections import Counter
+
+    from storyline.cluster.features import N_NAME_FEATURES, N_WORD_FEATURES
+    from storyline.records import Article
+    from storyline.settings import Settings
+    from storyline.spark.blocks import components_on_driver
+    from storyline.spark.stories import doc_freq_partition, keys_partition, newest_day_partition
+
+    c0 = time.process_time()
+    ecb = {str(d["id"]) for d in __import__("bench_clusters").load_ecbplus()}
+    arts = [Article(id=i, source=i, text=t, published=d, language="en") for i, d, t in base_texts() if i not in ecb]
+    sd = dataclasses.asdict(Settings())
+    rows = [(a.id, json.dumps(a.to_dict(), ensure_ascii=False)) for a in arts]
+    df = next(doc_freq_partition([r[1] for r in rows], sd))
+    keyed = list(keys_partition(rows, sd, df, max(newest_day_partition([r[1] for r in rows]))))
+    space = N_WORD_FEATURES + N_NAME_FEATURES
+
+    def unbucketed(key: str) -> str:
+        # "f<(bucket + 1) * space + feature>" -> "f<feature>"; "b<band>:<digest>:<bucket>" -> "b<band>:<digest>"
+        return f"f{int(key[1:]) % space}" if key[0] == "f" else key.rsplit(":", 1)[0]
+
+    out: dict[str, object] = {"articles": len(arts), "first": min(str(a.published) for a in arts),
+                              "last": max(str(a.published) for a in arts)}
+    for name, fn in (("time_bucketed", str), ("without_buckets", unbucketed)):
+        block_of = components_on_driver([(fn(k), aid) for aid, _, _, keys in keyed for k in keys])
+        sizes = Counter(block_of.get(a.id, a.id) for a in arts)
+        top = sizes.most_common(1)[0]
+        out[name] = {"blocks": len(sizes), "largest": top[1], "largest_fraction": round(top[1] / len(arts), 3),
+                     "largest_by_timeline": dict(Counter(a.id.rsplit("-", 1)[0] for a in arts
+                                                         if block_of.get(a.id, a.id) == top[0]))}
+    out["cpu_seconds"] = round(time.process_time() - c0, 1)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--blocks", action="store_true", help="also measure blocking on real dated news")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size here
     a = ap.parse_args(argv)
     if a.one:
@@ -147,14 +192,19 @@ def main(argv: list[str] | None = None) -> None:
     out = RESULTS / "scale.json"
     prev = json.loads(out.read_text()) if out.exists() else {}
     runs = {r["articles"]: r for r in prev.get("runs", [])}
-    for n in (int(x) for x in a.sizes.split(",")):
+    for n in (int(x) for x in a.sizes.split(",") if x):
         res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
         runs[n] = json.loads(res.stdout.strip().splitlines()[-1])
         print(json.dumps(runs[n]), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     ordered = [runs[k] for k in sorted(runs)]
+    blocks = real_news_blocks() if a.blocks else prev.get("blocks_real_news")
+    if a.blocks:
+        print(json.dumps(blocks), flush=True)
     out.write_text(json.dumps({
-        "machine": "2 shared cores", "command": "bench/bench_scale.py --sizes " + a.sizes, "runs": ordered,
+        "machine": "2 shared cores", "runs": ordered,
+        "command": ("bench/bench_scale.py --sizes " + a.sizes) if a.sizes else prev.get("command"),
+        **({"blocks_real_news": blocks} if blocks else {}),
     }, indent=1) + "\n", encoding="utf-8")
 
 

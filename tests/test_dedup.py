@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from storyline.cluster.features import day_of
 from storyline.dedup import Deduplicator, signature
 from storyline.records import Article
 
@@ -43,9 +44,21 @@ def test_signatures_are_deterministic_and_warm_start_matches() -> None:
     s1, s2 = signature(orig.text), signature(orig.text)
     assert s1 is not None and s2 is not None
     assert (s1.hashvalues == s2.hashvalues).all()
-    # Warm start from stored hash values, then add the copy: same decision as one fit.
-    d = Deduplicator().partial_fit([], known={"000": s1.hashvalues})
+    # Warm start from stored hash values (and days), then add the copy: same decision as one fit.
+    d = Deduplicator().partial_fit([], known={"000": s1.hashvalues}, known_days={"000": day_of(orig.published)})
     d.partial_fit([_syndicated(orig)])
+    assert d.duplicates_ == {"copy": "000"}
+
+
+def test_copies_are_found_within_the_window_and_not_months_later() -> None:
+    """The index is cut into time buckets: a reprint within the window is a copy, one a year later is not."""
+    orig = _seed("000_953c0c9aa5063802.txt")
+    copy = _syndicated(orig)
+    for published, found in (("2025-07-18", True), ("2025-09-30", False), ("2026-06-21", False)):
+        d = Deduplicator(window_days=30).fit([orig, copy.replace(published=published)])
+        assert (d.duplicates_ == {"copy": "000"}) is found, published
+    # An undated copy is filed under the batch's newest day, so it still meets a recent original.
+    d = Deduplicator().fit([orig, copy.replace(published=None)])
     assert d.duplicates_ == {"copy": "000"}
 
 

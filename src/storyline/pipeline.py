@@ -30,6 +30,7 @@ from itertools import islice
 from typing import Any
 
 from storyline.cluster.assemble import assemble_story
+from storyline.cluster.features import day_of
 from storyline.cluster.stories import StoryClusterer
 from storyline.dedup import Deduplicator, signature
 from storyline.errors import ExtractError, StorylineError
@@ -181,13 +182,18 @@ def cluster_pending(store: Store, settings: Settings, report: BuildReport | None
     articles = list(store.articles())
     by_id = {a.id: a for a in articles}
     # Dedup: the index holds the placed articles; pending ones are queried, then added.
-    dd = Deduplicator(threshold=settings.dedup_threshold)
-    dd.partial_fit([], known={i: sigs[i] for i in sigs if i in known}, known_duplicates=known_dups)
-    dd.partial_fit([by_id[i] for i in pending_ids], signatures={i: sigs[i] for i in pending_ids})
+    dd = Deduplicator(threshold=settings.dedup_threshold, window_days=settings.story_window_days)
+    # Publication days place each signature in its time bucket; undated ones go under the newest day.
+    days = {i: day_of(a.published) for i, a in by_id.items()}
+    newest = max((d for d in days.values() if d is not None), default=None)
+    dd.partial_fit([], known={i: sigs[i] for i in sigs if i in known}, known_duplicates=known_dups,
+                   known_days=days, undated_day=newest)
+    dd.partial_fit([by_id[i] for i in pending_ids], signatures={i: sigs[i] for i in pending_ids},
+                   undated_day=newest)
     dups = dict(dd.duplicates_)
     sc = StoryClusterer(threshold=settings.story_threshold, window_days=settings.story_window_days)
     sc.partial_fit(articles, duplicates=dups, known=known,
-                   known_reasons={m.article_id: m.reason for m in members if m.reason})
+                   known_reasons={m.article_id: m.reason for m in members if m.reason}, undated_day=newest)
     touched: dict[str, list[str]] = {}
     for i in pending_ids:
         touched.setdefault(sc.labels_[i], []).append(i)

@@ -24,6 +24,18 @@ from the article are never candidates; inside the window a gap of more than a
 few days costs a little similarity. Articles without a date are compared on
 text alone.
 
+Retrieval keys are time-bucketed (``bucket_keys``): a feature ``k`` of an
+article published on day ``d`` is filed under ``(k, b)`` and ``(k, b + 1)`` with
+``b = d // window_days``, so two articles within the window always share a key
+and articles months apart never do. This keeps the index lists short on a
+corpus of many months, and it is what lets the Spark engine cut a corpus into
+independent blocks (the connected components of the same keys, see
+``storyline.spark.stories``) whose answers equal this code's by construction.
+Undated articles are filed under the batch's newest day (crawled pages without
+a date are usually fresh, and the old unbucketed index also showed them the most
+recent stories first); a corpus with no dates at all keeps one key per feature,
+exactly as before bucketing.
+
 Near-duplicates (from ``dedup.Deduplicator``) join their original's story
 without moving its centroid, so a wire copy printed by five outlets counts once.
 """
@@ -49,6 +61,27 @@ from storyline.records import Article, Story, content_id
 
 # An article this short after cleaning says too little to be compared with anything.
 MIN_WORDS = 12
+# Stories read per retrieval key (the most recent holding it): bounds the work for common keys.
+PER_KEY = 30
+# Bucketed keys are ``(bucket + 1) * _KEY_SPACE + feature``; an undated key is the bare feature.
+_KEY_SPACE = N_WORD_FEATURES + N_NAME_FEATURES
+
+
+def bucket_keys(features: Iterable[int], day: int | None, window_days: int) -> list[tuple[int, ...]]:
+    """The retrieval keys of each feature of an article published on ``day`` (one tuple per feature).
+
+    With ``b = day // window_days`` a feature ``k`` gives ``(k, b)`` and
+    ``(k, b + 1)``, encoded as ints: two articles at most ``window_days`` apart
+    are at most one bucket apart, so they share a key for every feature they
+    share; two articles more than ``2 * window_days`` apart share none. With no
+    day the key is the bare feature (an undated key space, used only when a whole
+    batch has no date). Both engines call this: the local clusterer to file and
+    retrieve stories, the Spark engine to cut the corpus into blocks.
+    """
+    if day is None:
+        return [(int(k),) for k in features]
+    b = (day // max(1, window_days) + 1) * _KEY_SPACE
+    return [(b + int(k), b + _KEY_SPACE + int(k)) for k in features]
 
 
 @dataclass
@@ -133,6 +166,7 @@ class StoryClusterer:
         duplicates: Mapping[str, str] | None = None,
         known: Mapping[str, str] | None = None,
         known_reasons: Mapping[str, str] | None = None,
+        undated_day: int | None = None,
     ) -> StoryClusterer:
         """Add a batch of articles to the current stories.
 
@@ -143,6 +177,10 @@ class StoryClusterer:
         Articles already clustered are ignored, so re-adding a batch adds nothing.
         ``known_reasons`` gives the reasons recorded for known articles; a story
         whose article stood alone stays closed to newcomers.
+        ``undated_day`` is the day undated articles file their retrieval keys
+        under (default: the newest publication day of the batch and of the
+        stories so far); the Spark engine passes the corpus's, so every block
+        files them as a whole-corpus run would.
         """
         if not hasattr(self, "clusters_"):
             self._reset()
@@ -158,6 +196,11 @@ class StoryClusterer:
         # Publication order (undated last, then by id) makes the result independent of input order.
         # Known articles (a warm start) are placed before any new one is compared.
         batch.sort(key=lambda a: (a.id not in known, a.published is None, (a.published or "")[:19], a.id))
+        if undated_day is None:
+            days = [d for d in (day_of(a.published) for a in batch) if d is not None]
+            days += [c.last for c in self.clusters_.values() if c.last is not None]
+            undated_day = max(days, default=None)
+        self._undated_day: int | None = undated_day
         fz = self.featurizer or Featurizer()
         words, names = fz.counts(batch)
         self.df_.add(words, names)
@@ -184,6 +227,7 @@ class StoryClusterer:
         self.duplicates_: dict[str, str] = {}
         self.df_ = DocFreq()
         self._index: dict[int, list[str]] = {}
+        self._undated_day = None
         self._scratch = np.zeros(N_WORD_FEATURES + N_NAME_FEATURES, dtype=np.float32)
         self._meta: dict[str, tuple[str | None, str | None, str | None]] = {}  # id -> (published, title, lead)
 
@@ -214,7 +258,8 @@ class StoryClusterer:
             # meet articles that share their words (usually: the same language).
             self.reasons_[a.id] = f"language {a.language}: compared on shared words only"
         elif day is None:
-            self.reasons_[a.id] = "no publication date: clustered on text alone"
+            # Filed under the newest day (see bucket_keys): the stories it can meet are the recent ones.
+            self.reasons_[a.id] = "no publication date: clustered on text alone, with the most recent stories"
         best, best_sim, best_dot = None, -1.0, 0.0
         cands = self._candidates(idx, val, day)
         for c, dot in zip(cands, self._dots(cands, idx, val), strict=True):
@@ -284,11 +329,12 @@ class StoryClusterer:
         return None
 
     def _candidates(self, idx: np.ndarray, val: np.ndarray, day: int | None) -> list[_Cluster]:
-        keys = self._keys(idx, val)
         shared: dict[str, int] = {}
-        for k in keys:
-            # The most recent stories holding this key: bounds the work for common keys.
-            for cid in self._index.get(k, ())[-30:]:
+        for keys in self._keys(idx, val, day):
+            # A story counts once per shared feature, whichever of the feature's time buckets it is in.
+            # The most recent stories holding each key: bounds the work for common keys.
+            found = {cid for k in keys for cid in self._index.get(k, ())[-PER_KEY:]}
+            for cid in found:
                 shared[cid] = shared.get(cid, 0) + 1
         out = []
         for cid in heapq.nlargest(self.max_candidates * 2, shared, key=lambda c: (shared[c], c)):
@@ -299,11 +345,25 @@ class StoryClusterer:
                 break
         return out
 
-    def _keys(self, idx: np.ndarray, val: np.ndarray) -> list[int]:
+    def _features(self, idx: np.ndarray, val: np.ndarray) -> list[int]:
+        """The article's ``n_keys`` highest-weighted features (its retrieval features)."""
         if len(idx) <= self.n_keys:
             return [int(i) for i in idx]
         top = np.argpartition(-val, self.n_keys)[: self.n_keys]
         return [int(i) for i in idx[top]]
+
+    def _keys(self, idx: np.ndarray, val: np.ndarray, day: int | None) -> list[tuple[int, ...]]:
+        return bucket_keys(self._features(idx, val), day if day is not None else self._undated_day, self.window_days)
+
+    def blocking_keys(self, idx: np.ndarray, val: np.ndarray, day: int | None, undated_day: int | None) -> list[int]:
+        """Every retrieval key of an article vector (``idx``, ``val``) published on ``day``.
+
+        What the Spark engine links articles by: a story is only ever a
+        candidate for an article that shares one of these keys with one of its
+        members. ``undated_day`` is the ``partial_fit`` argument of that name.
+        """
+        return [k for keys in bucket_keys(self._features(idx, val), day if day is not None else undated_day,
+                                          self.window_days) for k in keys]
 
     @staticmethod
     def _gap(c: _Cluster, day: int | None) -> int:
@@ -347,7 +407,7 @@ class StoryClusterer:
             mval[np.searchsorted(merged, c.idx)] += c.val
             mval[np.searchsorted(merged, idx)] += val
             c.idx, c.val = merged, mval
-        for k in self._keys(idx, val):
+        for k in (k for keys in self._keys(idx, val, day) for k in keys):
             if k not in c.keys:
                 c.keys.add(k)
                 self._index.setdefault(k, []).append(c.id)

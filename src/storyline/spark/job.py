@@ -102,6 +102,7 @@ def run_spark_build(
         doc_freq_partition,
         keys_partition,
         merge_doc_freq,
+        newest_day_partition,
     )
 
     t0 = time.perf_counter()
@@ -157,9 +158,12 @@ def run_spark_build(
             _write_empty(spark, out)
             return _result(out, {}, failures, [], t0, report)
         bdf = sc.broadcast(df)
+        # The day undated articles file their keys under: the corpus's newest, as a local run takes its batch's.
+        newest = arts.values().mapPartitions(newest_day_partition).collect()
+        undated_day = max(newest, default=None)
 
         # 5. Keys and blocks.
-        keyed = arts.mapPartitions(lambda it: keys_partition(it, sdict, bdf.value)).persist(keep)
+        keyed = arts.mapPartitions(lambda it: keys_partition(it, sdict, bdf.value, undated_day)).persist(keep)
         cached.append(keyed)
         n_edges = keyed.map(lambda r: len(r[3])).sum()
         arts.unpersist()  # keyed carries the articles from here on
@@ -174,7 +178,8 @@ def run_spark_build(
         say(f"blocks ({n_edges} keys)")
 
         # 6. Per block: the local stages, emitting finished table rows.
-        results = pairs.groupByKey().mapPartitions(lambda it: block_partition(it, sdict, bdf.value)).persist(keep)
+        results = pairs.groupByKey().mapPartitions(
+            lambda it: block_partition(it, sdict, bdf.value, undated_day)).persist(keep)
         cached.append(results)
         counts: dict[str, int] = {}
         sizes: list[int] = []
