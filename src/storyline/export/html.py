@@ -58,6 +58,11 @@ def cite_marks(cites: Iterable[Cite], href: Callable[[Cite], str]) -> Markup:
     return Markup(f'<sup class="cite">{"".join(parts)}</sup>') if parts else Markup("")
 
 
+def commas(items: Iterable[str]) -> str:
+    """``items`` joined by ``", "`` (the caller escapes; a filter, see ``template_env``)."""
+    return ", ".join(items)
+
+
 def template_env() -> Environment:
     """The Jinja2 environment of storyline's pages and reports (autoescape on)."""
     env = Environment(
@@ -69,7 +74,8 @@ def template_env() -> Environment:
         auto_reload=False,  # templates are package data: no stat() per render
     )
     env.filters["when"] = when
-    env.globals["cite_marks"] = cite_marks
+    env.filters["commas"] = commas
+    env.filters["cite_marks"] = cite_marks  # as a filter: see web/templates/_story.html
     return env
 
 

@@ -11,13 +11,18 @@ into paragraphs (blank-line separated, as CONTRACT.md defines ``text``) and each
 paragraph gets the anchor ``p<N>`` (1-based). A summary sentence or a quote is
 located in each cited article by exact substring first, then by the paragraph
 sharing the most words with it (character bigrams for CJK text, which has no
-spaces). This is a few hundred set operations per story, so it is computed per
-request; nothing is cached between requests.
+spaces), with one search over each article's joined paragraphs (``Passages``).
+No library does this the way a page needs: difflib and rapidfuzz score one
+pair of strings at a time, so finding the paragraph meant a Python-level loop
+over paragraphs, the very cost ``Passages`` removes. It is computed per render
+(a fraction of a millisecond on a typical page); nothing is cached between
+renders here (the web app caches whole pages: web/cache.py).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +35,7 @@ _PARA_BREAK = re.compile(r"\n[ \t\u3000]*\n\s*")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WORD3 = re.compile(r"\w{3,}", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
+_SEP = "\x00"  # joins an article's paragraphs for one-pass search (see Passages)
 
 # Below this share of the sentence's words found in the best paragraph, the link goes to
 # the article's top rather than to a paragraph that merely shares function words. 0.3 is
@@ -80,8 +86,16 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def paragraphs(text: str) -> list[str]:
-    """The paragraphs of ``text``, in order; paragraph ``i`` has the anchor ``p{i+1}``."""
-    return [text[s:e] for s, e in paragraph_spans(text)]
+    """The paragraphs of ``text``, in order; paragraph ``i`` has the anchor ``p{i+1}``.
+
+    The same pieces as ``paragraph_spans`` (a test holds them equal), cut by
+    ``re.split`` in C: the span loop cost half a millisecond on a 60-article page.
+    """
+    *pieces, last = _PARA_BREAK.split(text)
+    paras = [p for p in pieces if p.strip()]
+    if last.strip():
+        paras.append(last.rstrip())  # paragraph_spans ends the last one at the text's rstrip
+    return paras
 
 
 def paragraph_at(text: str, offset: int) -> int | None:
@@ -92,7 +106,8 @@ def paragraph_at(text: str, offset: int) -> int | None:
     return None
 
 
-def _terms(text: str) -> set[str]:
+def passage_terms(text: str) -> frozenset[str]:
+    """The words that say which paragraph ``text`` comes from (CJK runs as character bigrams)."""
     low = text.lower()
     # Words of three letters or more, minus function words: set operations in C, since
     # a story page scores a few thousand paragraphs.
@@ -103,42 +118,90 @@ def _terms(text: str) -> set[str]:
             if _CJK.search(w):
                 terms.discard(w)
                 terms.update(w[i : i + 2] for i in range(max(1, len(w) - 1)))
-    return terms
+    return frozenset(terms)
 
 
 class Passages:
-    """Finds passages in one article; keeps its lower-cased paragraphs while it lives.
+    """Finds passages in one article: each paragraph's offset in one joined text.
 
     A view cites the same article many times (summary, timeline, facts, quotes),
-    so one object per article and view saves re-splitting its text each time.
-    A paraphrase is scored by how many of its words occur in each paragraph;
-    occurrence is a substring test (in C), which is what keeps a 60-article story
-    page fast: tokenising every paragraph cost ~30 ms a page in bench_web.
+    so one object per article and view splits its text once. The paragraphs are
+    joined with a NUL between them (a character no passage or term searched for
+    holds, so no match can span two paragraphs) and a match's paragraph is found
+    by bisecting the paragraphs' start offsets: an exact passage is one
+    ``str.find`` over the article, and a paraphrase costs one ``find`` per word
+    and per paragraph holding it, where testing every word against every
+    paragraph cost (words x paragraphs) Python-level tests, most of a 60-article
+    page's view. A paraphrase is scored by how many of its words occur in each
+    paragraph (a substring test, as before, in the lower-cased text).
     """
 
     def __init__(self, article: Article) -> None:
         self.paras = paragraphs(article.text)
-        self._low: list[str] | None = None
+        self._text, self._starts = _joined(self.paras)
+        self._low: tuple[str, list[int]] | None = None
+        self._found: dict[str, int | None] = {}  # the same sentence is often cited twice
 
-    def locate(self, passage: str) -> int | None:
-        """The 1-based paragraph ``passage`` comes from, or None if unsure."""
+    def locate(self, passage: str, terms: dict[str, frozenset[str]] | None = None) -> int | None:
+        """The 1-based paragraph ``passage`` comes from, or None if unsure.
+
+        ``terms`` keeps ``passage_terms`` of passages across the articles of one
+        view (a sentence cited by several articles is tokenised once); it is filled
+        only when a passage is not found verbatim.
+        """
         needle = passage.strip()
         if not self.paras or not needle:
             return None
-        for i, p in enumerate(self.paras, 1):
-            if needle in p:
-                return i
-        want = _terms(needle)
+        if needle in self._found:
+            return self._found[needle]
+        found = self._exact(needle)
+        if found is None:
+            want = terms.get(needle) if terms is not None else None
+            if want is None:
+                want = passage_terms(needle)
+                if terms is not None:
+                    terms[needle] = want
+            found = self._closest(want)
+        self._found[needle] = found
+        return found
+
+    def _exact(self, needle: str) -> int | None:
+        if _SEP in needle:  # could match across the joins: test paragraph by paragraph
+            return next((i for i, p in enumerate(self.paras, 1) if needle in p), None)
+        pos = self._text.find(needle)
+        return bisect_right(self._starts, pos) if pos >= 0 else None
+
+    def _closest(self, want: frozenset[str]) -> int | None:
         if not want:
             return None
         if self._low is None:
-            self._low = [p.lower() for p in self.paras]
-        best, best_hits = None, 0
-        for i, low in enumerate(self._low, 1):
-            hits = len([t for t in want if t in low])
-            if hits > best_hits:
-                best, best_hits = i, hits
-        return best if best_hits / len(want) >= MIN_PASSAGE_OVERLAP else None
+            low = self._text.lower()
+            # Lowering never shortens a character, so an unchanged length means unchanged
+            # offsets; a text with an "İ" (lowered to two characters) lowers paragraph by paragraph.
+            self._low = (low, self._starts) if len(low) == len(self._text) else _joined([p.lower() for p in self.paras])
+        low, starts = self._low
+        hits = [0] * len(starts)
+        for t in want:
+            pos = low.find(t)
+            while pos >= 0:
+                i = bisect_right(starts, pos)  # 1-based paragraph number
+                hits[i - 1] += 1
+                if i == len(starts):
+                    break
+                pos = low.find(t, starts[i])  # count a word once per paragraph
+        best_hits = max(hits)
+        if not best_hits or best_hits / len(want) < MIN_PASSAGE_OVERLAP:
+            return None
+        return hits.index(best_hits) + 1  # the first paragraph with the most, as ever
+
+
+def _joined(paras: Sequence[str]) -> tuple[str, list[int]]:
+    """``paras`` joined by ``_SEP``, and the offset where each starts in the result."""
+    starts, pos = [], 0
+    for p in paras:
+        starts.append(pos)
+        pos += len(p) + len(_SEP)
+    return _SEP.join(paras), starts
 
 
 def locate_passage(article: Article, passage: str) -> int | None:
@@ -167,6 +230,8 @@ class Cite:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """One article of the story's source list, numbered as its citations are."""
+
     n: int
     id: str
     outlet: str
@@ -180,12 +245,16 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
+    """One sentence of the cited summary and the sources it cites."""
+
     text: str
     cites: tuple[Cite, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineRow:
+    """One dated timeline entry (``n`` is its mark's number in the timeline picture)."""
+
     n: int
     date: str
     text: str
@@ -196,13 +265,25 @@ class TimelineRow:
 
 @dataclass(frozen=True, slots=True)
 class ValueRow:
+    """One value a fact takes, the sources that give it and the sentences that say it."""
+
     value: str
     cites: tuple[Cite, ...]
     evidence: tuple[str, ...]
 
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """The outlets of the citing sources, each once (compared ignoring case), in citation order."""
+        seen: dict[str, str] = {}
+        for c in self.cites:
+            seen.setdefault(c.outlet.lower(), c.outlet)
+        return tuple(seen.values())
+
 
 @dataclass(frozen=True, slots=True)
 class FactRow:
+    """One fact slot of one event: the values the sources give and whether they agree."""
+
     event: str
     event_title: str
     slot: str
@@ -217,6 +298,8 @@ class FactRow:
 
 @dataclass(frozen=True, slots=True)
 class QuoteRow:
+    """One quote as the story carries it, with the sources and outlets that carry it."""
+
     text: str
     cites: tuple[Cite, ...]  # the article it was taken from first, then the others carrying it
     outlets: tuple[str, ...]
@@ -225,6 +308,8 @@ class QuoteRow:
 
 @dataclass(frozen=True, slots=True)
 class QuoteGroup:
+    """The quotes of one speaker (one entity, or one written name without an entity)."""
+
     speaker: str
     speaker_id: str | None
     quotes: tuple[QuoteRow, ...]
@@ -232,6 +317,8 @@ class QuoteGroup:
 
 @dataclass(frozen=True, slots=True)
 class EventRow:
+    """One event of the story (``n`` is its column in the coverage picture)."""
+
     n: int
     id: str
     title: str
@@ -254,6 +341,8 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class EntityRow:
+    """One entity of the story and in how many of its articles it occurs."""
+
     id: str
     name: str
     type: str
@@ -304,6 +393,7 @@ class _Citer:
     def __init__(self, story: Story, articles: Mapping[str, Article]) -> None:
         self.articles = articles
         self.passages: dict[str, Passages] = {}
+        self.terms: dict[str, frozenset[str]] = {}  # a sentence citing k articles is tokenised once
         self.numbers: dict[str, int] = {}
         for aid in story.articles:  # the source list keeps the story's article order
             self.numbers.setdefault(aid, len(self.numbers) + 1)
@@ -315,7 +405,7 @@ class _Citer:
         if art is not None and passage:
             if article_id not in self.passages:
                 self.passages[article_id] = Passages(art)
-            para = self.passages[article_id].locate(passage)
+            para = self.passages[article_id].locate(passage, self.terms)
         title = (art.title or "").strip() if art else ""
         return Cite(n, article_id, outlet_of(art), title or UNTITLED, para)
 
