@@ -267,6 +267,7 @@ MAX_CACHED_PAGE_CPU_MS = 0.15
 def test_a_cached_story_page_costs_a_fraction_of_a_millisecond(db: Path) -> None:
     import asyncio
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     app = create_app(Settings(db=str(db)))
     sent: list[int] = []
@@ -287,11 +288,14 @@ def test_a_cached_story_page_costs_a_fraction_of_a_millisecond(db: Path) -> None
 
     async def run(n: int) -> float:
         await get("/stories/story-seeds")  # renders and caches
-        t0 = time.process_time()
+        t0 = time.thread_time()
         for _ in range(n):
             await get("/stories/story-seeds")
-        return (time.process_time() - t0) / n * 1000
+        return (time.thread_time() - t0) / n * 1000
 
-    per_page = min(asyncio.run(run(300)) for _ in range(3))  # best of three: least disturbed by the machine
+    # In a thread of its own: a browser test earlier in the session may leave an event loop
+    # running in this one, and asyncio.run refuses to start inside it.
+    with ThreadPoolExecutor(1) as pool:  # best of three: least disturbed by the machine
+        per_page = min(pool.submit(asyncio.run, run(300)).result() for _ in range(3))
     assert set(sent) == {200}
     assert per_page < MAX_CACHED_PAGE_CPU_MS, f"{per_page:.3f} ms of CPU per cached story page"
