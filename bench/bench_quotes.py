@@ -6,11 +6,16 @@ Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-s
    scorer's gold format: per article, one record per attribution relation with ``source``,
    ``cue``, ``content`` strings (discontinuous spans joined by one space) and their spans.
 2. Enrich every article text with storyline's Enricher (publication date from metadata.tsv).
-3. Score three times: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim
+3. Score four times: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim
    Jin-a", "Lee" becomes "Lee Jae-myung"); with the speaker's surface span from the text (what
-   PolNeAR annotates); and the rule system alone (``use_model=False``, surface span), the
-   baseline the trained tagger (bench/train_quotes.py) must beat. All go to
-   bench/results/quotes.json.
+   PolNeAR annotates); the rule system alone (``use_model=False``, surface span), the
+   baseline the trained tagger (bench/train_quotes.py) must beat; and the tagger without
+   joining the pieces of a quote broken by its attribution (enrichment joins them:
+   '"A," he said, "B"' is one content "A, B", as PolNeAR annotates it, see ``join_pieces``).
+   All go to bench/results/quotes.json.
+4. Sort every gold content the shipped system misses by what went wrong (:func:`content_errors`:
+   no overlap at all, a discontinuous gold content, or a boundary off at the start or the end),
+   the breakdown that says where content exact F1 is lost.
 
 The data set texts stay in ../shared; only scores are written. ``--cue-stats`` prints the
 frequency of cue strings in the train split (where CUE_LEMMAS came from) and exits.
@@ -104,6 +109,48 @@ def load_split(split: str) -> tuple[list[Article], dict[str, list[dict]]]:
     return articles, gold
 
 
+def _norm(text: str) -> str:
+    """The scorer's string normalisation (quote marks, edge punctuation, case, spacing)."""
+    sys.path.insert(0, os.path.dirname(SCORER))
+    import score_quotes
+
+    return str(score_quotes.norm(text))
+
+
+def content_errors(articles: list[Article], gold: dict[str, list[dict]]) -> dict[str, int]:
+    """Where the predicted contents go wrong, per gold content (step 1 of the issue's plan).
+
+    Each gold content is ``exact`` (some prediction equals it after the scorer's
+    normalisation), ``missed`` (no prediction overlaps it), ``discontinuous`` (gold in several
+    pieces, e.g. '"A," he said, "B"', and not matched), or a boundary error against the
+    prediction overlapping it most: ``start_early``/``start_late`` and ``end_early``/
+    ``end_late`` (a gold content wrong at both ends counts under both). Differences that are
+    only punctuation, spaces or quote marks do not count, as for the scorer.
+    """
+    out: collections.Counter[str] = collections.Counter()
+    for art in articles:
+        text = art.text
+        preds = [(q.start, q.end, _norm(q.text)) for q in art.quotes or ()]
+        for rel in gold.get(art.id, []):
+            pieces = rel["content_spans"]
+            gs, ge = pieces[0][0], pieces[-1][1]
+            if any(p[2] == _norm(rel["content"]) for p in preds):
+                out["exact"] += 1
+                continue
+            best = max(preds, key=lambda p: min(ge, p[1]) - max(gs, p[0]), default=None)
+            if best is None or min(ge, best[1]) <= max(gs, best[0]):
+                out["missed"] += 1
+            elif len(pieces) > 1:
+                out["discontinuous"] += 1
+            else:
+                ps, pe = best[0], best[1]
+                if _norm(text[min(gs, ps):max(gs, ps)]):
+                    out["start_early" if ps < gs else "start_late"] += 1
+                if _norm(text[min(ge, pe):max(ge, pe)]):
+                    out["end_late" if pe > ge else "end_early"] += 1
+    return dict(sorted(out.items()))
+
+
 def score(pred_path: str, gold_path: str, inputs_path: str) -> dict:
     out = subprocess.run([sys.executable, SCORER, pred_path, gold_path, "--inputs", inputs_path],
                          capture_output=True, text=True, check=True)
@@ -137,13 +184,18 @@ def main(argv: list[str] | None = None) -> int:
         articles = articles[: args.limit]
         gold = {a.id: gold[a.id] for a in articles}
     enricher = Enricher(Settings())
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     docs = list(enricher.nlp.pipe((a.text for a in articles), batch_size=32))
     enriched = [enrich_doc(a, d) for a, d in zip(articles, docs, strict=True)]
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0  # the machine is shared: CPU time is the steadier figure
     # the rule system alone, on the same parses (the "before" of the trained tagger)
     rules = [a.replace(quotes=tuple(extract_quotes(d, a.mentions or (), use_model=False)))
              for a, d in zip(enriched, docs, strict=True)]
+    # the shipped tagger without joining the pieces of a broken quote (enrichment joins them)
+    unjoined = [a.replace(quotes=tuple(extract_quotes(d, a.mentions or (), tagger=enricher.quote_tagger,
+                                                      join=False)))
+                for a, d in zip(enriched, docs, strict=True)]
     with tempfile.TemporaryDirectory() as tmp:
         gpath, ipath = os.path.join(tmp, "gold.json"), os.path.join(tmp, "inputs.jsonl")
         with open(gpath, "w", encoding="utf-8") as fh:
@@ -152,10 +204,11 @@ def main(argv: list[str] | None = None) -> int:
             for a in articles:
                 fh.write(json.dumps({"id": a.id, "maintext": a.text}) + "\n")
         results = {}
-        for mode in ("shipped", "surface", "rules_surface"):
+        for mode in ("shipped", "surface", "rules_surface", "unjoined_surface"):
             ppath = os.path.join(tmp, f"pred-{mode}.jsonl")
+            preds = rules if mode == "rules_surface" else unjoined if mode == "unjoined_surface" else enriched
             with open(ppath, "w", encoding="utf-8") as fh:
-                for a in rules if mode == "rules_surface" else enriched:
+                for a in preds:
                     d = a.to_dict()
                     if mode != "shipped":
                         for q in d.get("quotes", []):
@@ -165,15 +218,19 @@ def main(argv: list[str] | None = None) -> int:
             results[mode] = score(ppath, gpath, ipath)
     summary = {
         "bench": "quotes", "data": f"polnear/{args.split}", "articles": len(articles),
-        "seconds": round(elapsed, 2),
+        "seconds": round(elapsed, 2), "cpu_seconds": round(cpu, 2),
         "exact_f1": {m: {f: results[m]["exact"][f]["f1"] if "exact" in results[m] else None
                          for f in ("source", "cue", "content")} for m in results},
+        "content_errors": {"shipped": content_errors(enriched, gold), "rules": content_errors(rules, gold),
+                           "unjoined": content_errors(unjoined, gold)},
         "scores": results,
     }
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(summary, fh, indent=1)
-    print(json.dumps({k: summary[k] for k in ("data", "articles", "seconds", "exact_f1")}, indent=1))
+    print(json.dumps({k: summary[k] for k in ("data", "articles", "seconds", "cpu_seconds", "exact_f1",
+                                                     "content_errors")},
+                     indent=1))
     return 0
 
 

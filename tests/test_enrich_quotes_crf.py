@@ -98,6 +98,30 @@ def test_features_cover_every_token(nlp: Any) -> None:
     assert in_quote[dead.i]
 
 
+def test_content_error_breakdown() -> None:
+    """bench_quotes.content_errors sorts gold contents into exact, missed, discontinuous and
+    boundary errors (the figures that say where content F1 is lost)."""
+    sys.path.insert(0, str(BENCH))
+    import bench_quotes
+    from storyline.records import Article, Quote
+
+    text = 'He said that the plan is dead and buried. "It is over," she said, "for good." Rain fell.'
+    gold = {"a": [
+        {"content": "that the plan is dead", "content_spans": [[8, 29]]},
+        {"content": "It is over for good", "content_spans": [[43, 53], [67, 75]]},
+        {"content": "Rain fell", "content_spans": [[78, 87]]},
+    ]}
+
+    def q(s: int, e: int) -> Quote:
+        return Quote(speaker_name=None, speaker=None, cue=None, text=text[s:e], kind="indirect", start=s, end=e)
+
+    art = Article(id="a", source="a", text=text, quotes=(q(13, 40), q(43, 53)))
+    got = bench_quotes.content_errors([art], gold)
+    assert got == {"start_late": 1, "end_late": 1, "discontinuous": 1, "missed": 1}
+    exact = art.replace(quotes=(q(8, 29),))
+    assert bench_quotes.content_errors([exact], gold)["exact"] == 1
+
+
 @pytest.mark.skipif(not QuoteTagger.available(), reason="model not trained (make train-quotes)")
 def test_shipped_model_is_small_and_finds_quotes(nlp: Any, dev: tuple[list, dict]) -> None:
     assert Path(MODEL_PATH).stat().st_size < 5_000_000
@@ -120,3 +144,72 @@ def test_shipped_model_is_small_and_finds_quotes(nlp: Any, dev: tuple[list, dict
     assert quotes["added"].text.endswith("vote against it") and quotes["added"].kind == "indirect"
     assert quotes["according to"].speaker_name == "two officials"
     assert quotes["according to"].text == "The talks will collapse next week"
+
+
+@pytest.mark.skipif(not QuoteTagger.available(), reason="model not trained (make train-quotes)")
+def test_join_pieces_of_a_broken_quote(nlp: Any) -> None:
+    """'"A," she said, "B."' is one quote "A, B" when joining (PolNeAR's discontinuous
+    content), with the first piece's speaker and cue; without joining the pieces stay
+    separate slices of the text. A quote in the next paragraph is never joined."""
+    from storyline.enrich.quotes import join_pieces
+
+    text = ('"We will not give up," said Senator Maria Lopez, "not while the families are waiting."'
+            '\n\n"It is a matter of justice," she said.')
+    doc = nlp(text)
+    tagger = QuoteTagger()
+    plain = extract_quotes(doc, (), tagger=tagger)
+    assert all(text[q.start:q.end] == q.text for q in plain)
+    joined = extract_quotes(doc, (), tagger=tagger, join=True)
+    assert joined == join_pieces(text, plain)
+    first = joined[0]
+    assert first.text == "We will not give up, not while the families are waiting."
+    assert first.speaker_name == "Senator Maria Lopez" and first.cue == "said" and first.kind == "direct"
+    assert first.start == 1 and text[first.end:first.end + 2] == '"\n'
+    assert [q.text for q in joined[1:]] == ["It is a matter of justice"]
+
+
+def test_join_pieces_needs_the_cue_between() -> None:
+    """A cue-less quote is joined only across its predecessor's cue, within one paragraph."""
+    from storyline.enrich.quotes import join_pieces
+    from storyline.records import Quote
+
+    text = "Taxes will rise, the minister said, in every region. Nobody believes it."
+    a = Quote(speaker_name="the minister", speaker=None, cue="said", text="Taxes will rise", kind="indirect",
+              start=0, end=15, cue_start=30, cue_end=34)
+    b = Quote(speaker_name=None, speaker=None, cue=None, text="in every region", kind="indirect", start=36, end=51)
+    c = Quote(speaker_name=None, speaker=None, cue=None, text="Nobody believes it", kind="indirect", start=53, end=71)
+    assert text[b.start:b.end] == b.text and text[c.start:c.end] == c.text
+    got = join_pieces(text, [a, b])
+    assert len(got) == 1 and got[0].text == "Taxes will rise in every region" and got[0].end == 51
+    # c follows b, but the cue does not stand between the joined quote and c
+    assert [q.text for q in join_pieces(text, [a, b, c])] == ["Taxes will rise in every region", "Nobody believes it"]
+    assert join_pieces(text, [b, c]) == [b, c]  # no cue at all: nothing to join across
+    # 'as "A." He stressed B': the cue opens the next sentence, so it is B's alone
+    text = 'He called it "a history of success." He stressed the effort. Mr. Park agreed.'
+    a = Quote(speaker_name="He", speaker=None, cue="stressed", text="a history of success.", kind="direct",
+              start=14, end=35, cue_start=40, cue_end=48)
+    b = Quote(speaker_name=None, speaker=None, cue=None, text="the effort", kind="indirect", start=49, end=59)
+    assert text[a.start:a.end] == a.text and text[b.start:b.end] == b.text and text[40:48] == "stressed"
+    assert join_pieces(text, [a, b]) == [a, b]
+    # a title's period is no sentence end: '"A," Mr. Park said, "B."' is joined
+    text = '"We tried," Mr. Park said, "and we failed."'
+    a = Quote(speaker_name="Mr. Park", speaker=None, cue="said", text="We tried", kind="direct",
+              start=1, end=9, cue_start=21, cue_end=25)
+    b = Quote(speaker_name=None, speaker=None, cue=None, text="and we failed.", kind="direct", start=28, end=42)
+    assert text[b.start:b.end] == b.text and text[21:25] == "said"
+    assert [q.text for q in join_pieces(text, [a, b])] == ["We tried, and we failed."]
+
+
+@pytest.mark.skipif(not QuoteTagger.available(), reason="model not trained (make train-quotes)")
+def test_tagged_content_takes_the_whole_quotation(nlp: Any, shared: Path) -> None:
+    """A direct quote of several sentences before its cue is one content, not the last
+    sentence the tagger kept (a PolNeAR dev article: '"By the time ... well-formed," he added.')."""
+    sys.path.insert(0, str(BENCH))
+    import bench_quotes
+
+    arts, _ = bench_quotes.load_split("dev")
+    art = next(a for a in arts if a.id.startswith("west-journal_2016-09-30_new-poll-shows"))
+    quotes = extract_quotes(nlp(art.text), (), tagger=QuoteTagger())
+    added = [q for q in quotes if q.cue == "added" and "well-formed" in q.text]
+    assert added and added[0].text.startswith("By the time those candidates hit the stage")
+    assert art.text[added[0].start:added[0].end] == added[0].text

@@ -53,7 +53,11 @@ def test_offsets_point_into_text(enriched: dict[str, Article]) -> None:
         for m in art.mentions or ():
             assert art.text[m.start:m.end] == m.text
         for q in art.quotes or ():
-            assert art.text[q.start:q.end] == q.text
+            if q.pieces:  # a quote broken by its attribution: its pieces, joined
+                assert q.pieces[0][0] == q.start and q.pieces[-1][1] == q.end
+                assert " ".join(art.text[s:e] for s, e in q.pieces) == q.text
+            else:
+                assert art.text[q.start:q.end] == q.text
         for t in art.times or ():
             assert art.text[t.start:t.end] == t.text
 

@@ -51,28 +51,46 @@ def test_entity_canonicalisation_bcubed(floors: dict) -> None:
 def test_quotes_exact_f1(floors: dict) -> None:
     import bench_quotes
     from storyline.enrich import Enricher
+    from storyline.enrich.nlp import enrich_doc
+    from storyline.enrich.quotes import extract_quotes
     from storyline.settings import Settings
 
     n = floors["quotes_subset_articles"]
     articles, gold = bench_quotes.load_split("dev")
     articles = articles[:n]
     gold = {a.id: gold[a.id] for a in articles}
-    enriched = list(Enricher(Settings()).pipe(articles))
+    enricher = Enricher(Settings())
+    docs = list(enricher.nlp.pipe(a.text for a in articles))
+    enriched = [enrich_doc(a, d, quote_tagger=enricher.quote_tagger) for a, d in zip(articles, docs, strict=True)]
+    # the same tagger without joining the pieces of a broken quote (what joining must beat)
+    unjoined = [a.replace(quotes=tuple(extract_quotes(d, a.mentions or (), tagger=enricher.quote_tagger,
+                                                      join=False)))
+                for a, d in zip(enriched, docs, strict=True)]
     with tempfile.TemporaryDirectory() as tmp:
         gpath, ipath, ppath = (str(Path(tmp) / n) for n in ("g.json", "i.jsonl", "p.jsonl"))
         Path(gpath).write_text(json.dumps(gold), encoding="utf-8")
         Path(ipath).write_text("".join(json.dumps({"id": a.id, "maintext": a.text}) + "\n" for a in articles),
                                encoding="utf-8")
-        lines = []
-        for a in enriched:
-            d = a.to_dict()
-            for q in d.get("quotes", []):
-                if q.get("speaker_start") is not None:
-                    q["speaker_name"] = a.text[q["speaker_start"]:q["speaker_end"]]
-            lines.append(json.dumps(d) + "\n")
-        Path(ppath).write_text("".join(lines), encoding="utf-8")
-        out = subprocess.run([sys.executable, bench_quotes.SCORER, ppath, gpath, "--inputs", ipath],
-                             capture_output=True, text=True, check=True)
-    exact = json.loads(out.stdout)["exact"]
+
+        def exact_f1(arts: list) -> dict:
+            lines = []
+            for a in arts:
+                d = a.to_dict()
+                for q in d.get("quotes", []):
+                    if q.get("speaker_start") is not None:
+                        q["speaker_name"] = a.text[q["speaker_start"]:q["speaker_end"]]
+                lines.append(json.dumps(d) + "\n")
+            Path(ppath).write_text("".join(lines), encoding="utf-8")
+            out = subprocess.run([sys.executable, bench_quotes.SCORER, ppath, gpath, "--inputs", ipath],
+                                 capture_output=True, text=True, check=True)
+            return {f: v["f1"] for f, v in json.loads(out.stdout)["exact"].items()}
+
+        exact = exact_f1(enriched)
+        pieces = exact_f1(unjoined)
     for field in ("source", "cue", "content"):
-        assert exact[field]["f1"] >= floors[f"quotes_subset_exact_{field}_f1"]["floor"], field
+        assert exact[field] >= floors[f"quotes_subset_exact_{field}_f1"]["floor"], field
+    # Joining the pieces of a broken quote ('"A," he said, "B"'), which enrichment does, must
+    # keep paying: on these 20 articles it added 2.5 content and 1.1 source points (measured
+    # 2026-11-22; +5.5 / +1.3 on all of dev, bench_quotes.py). The gate asks for 1.5 / 0.5.
+    assert exact["content"] >= pieces["content"] + 1.5
+    assert exact["source"] >= pieces["source"] + 0.5

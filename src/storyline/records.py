@@ -175,6 +175,10 @@ class Quote(Record):
     speaker_end: int | None = None
     cue_start: int | None = None
     cue_end: int | None = None
+    # A quote broken by its own attribution ('"A," he said, "B."') is one quote whose
+    # ``text`` is its pieces joined by a space; ``pieces`` holds each piece's offsets
+    # (``start``/``end`` then span the whole, attribution included). Empty: one piece.
+    pieces: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ def enrich_doc(article: Article, doc: Any, note: str | None = None, quote_tagger
     if not list(doc.sents) or not any(t.is_alpha for t in doc):
         return article.replace(mentions=(), quotes=(), times=(), enrich_note=note or "no sentences to enrich")
     mentions = extract_mentions(doc)
-    quotes = extract_quotes(doc, mentions, tagger=quote_tagger)
+    quotes = extract_quotes(doc, mentions, tagger=quote_tagger, join=True)
     times = extract_times(doc.text, article.published, doc)
     if not article.published and times:
         note = "; ".join(x for x in (note, "no publication date: relative times left unresolved") if x)
