@@ -8,7 +8,7 @@ bench machine is shared). Each story is rendered ``--repeat`` times and its
 fastest run kept (the least disturbed by other processes).
 
 Run:  .venv/bin/python bench/bench_story_render.py [--db bench/cache/web-10000.db] [--repeat 3]
-(build the store once with ``.venv/bin/python bench/bench_web.py --articles 10000 --requests 10``).
+(the store is bench_web.py's 10k-article store, built here the same way when it is missing).
 Writes bench/results/story_render.json. Goal (issue 6): median <= 2 ms, largest story well under 50 ms.
 """
 
@@ -63,8 +63,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "story_render.json")
     args = ap.parse_args()
-    if not args.db.exists():
-        sys.exit(f"{args.db} is missing: run bench/bench_web.py --articles 10000 --requests 10 once")
+    if not args.db.exists():  # bench_web's synthetic store, made the same way (its build_store)
+        sys.path.insert(0, str(ROOT / "bench"))
+        from bench_web import build_store
+
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+        build_store(args.db, 10_000)
     repo = SqliteRepository(str(args.db))
     ids = [r[0] for r in repo.conn.execute("SELECT id FROM stories ORDER BY n_articles DESC, id")]
     ui = Pages(args.db.name, {})
