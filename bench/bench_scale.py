@@ -15,6 +15,15 @@ near-duplicate detection (`Deduplicator.fit`), story clustering
 every story (`EventGrouper.fit`). Extraction and enrichment are per-article
 stages outside this measurement.
 
+Events are per story, so with ``--workers 2`` (the default) they run in two
+spawned processes over chunks of stories (largest first), each sent its
+stories' articles. Reported CPU seconds add the workers' (their own count, which
+excludes interpreter start-up) to this process's (which includes pickling the
+articles); peak RSS adds this process's peak and each worker's (an upper
+bound: the peaks need not coincide). Spawned, not forked: a forked worker's RSS
+counts the parent's heap again, so the sum would say nothing. ``answers_sha1`` hashes every story (members, copies, notes) and event:
+equal digests before and after a change mean the change kept the answers.
+
 Also (``--blocks``): how the Spark engine's time-bucketed blocking cuts real
 dated news, the 2,372 Timeline17 articles (ten outlet/topic timelines over
 2009-2011) in their own dates: number of blocks and the largest, with the
@@ -23,7 +32,8 @@ was before). CPU seconds throughout: the machine is shared.
 
 Run:
     .venv/bin/python bench/bench_scale.py                 # 1k and 10k
-    .venv/bin/python bench/bench_scale.py --sizes 1000,10000,100000
+    .venv/bin/python bench/bench_scale.py --sizes 1000,10000,100000   # ~15 min: nice it
+    .venv/bin/python bench/bench_scale.py --one 10000 --workers 1     # one size, printed only
     .venv/bin/python bench/bench_scale.py --sizes '' --blocks
 Writes bench/results/scale.json.
 """
@@ -42,6 +52,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -108,9 +119,72 @@ def corpus(n: int, seed: int = 13) -> list:  # type: ignore[type-arg]
     return arts
 
 
-def measure(n: int) -> dict[str, object]:
-    """Time and peak memory of dedup + story + event clustering over ``n`` articles (this process)."""
+def _events_of(payload: list[tuple[str, dict[str, str], list[Any]]]) -> tuple[
+        list[tuple[str, list[dict[str, object]]]], float, float, int]:
+    """Events of some stories (in a worker): (story id, events), CPU seconds, peak RSS MB, pid.
+
+    ``payload`` holds (story id, its copies, its articles) per story: the worker
+    is spawned, not forked, so it holds only what it is sent (a forked worker's
+    RSS would count the parent's whole heap again).
+    """
     from storyline.cluster.events import EventGrouper
+
+    c0 = time.process_time()
+    out = []
+    for sid, dups, arts in payload:
+        ev = EventGrouper().fit(arts, story_id=sid, duplicates=dups).events_
+        out.append((sid, [e.to_dict() for e in ev]))
+    return out, time.process_time() - c0, _peak_rss_mb(), os.getpid()
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak RSS in MB: VmHWM, the high-water mark of its own address space.
+
+    Not ``ru_maxrss``: Linux carries that over fork and exec, so a spawned worker
+    would report its parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _chunks_by_cost(stories: list, n_chunks: int) -> list[list[int]]:  # type: ignore[type-arg]
+    """Story indices cut into chunks of about equal work (largest stories first, greedy)."""
+    order = sorted(range(len(stories)), key=lambda k: -len(stories[k].articles))
+    # Many small chunks rather than n_workers big ones: the pool balances them as workers free up.
+    n_chunks = max(1, min(n_chunks, len(order)))
+    chunks: list[list[int]] = [[] for _ in range(n_chunks)]
+    load = [0] * n_chunks
+    for k in order:
+        j = min(range(n_chunks), key=load.__getitem__)
+        chunks[j].append(k)
+        load[j] += len(stories[k].articles) + 20  # + a fixed per-story cost
+    return [c for c in chunks if c]
+
+
+def answers_digest(stories: list, events: dict[str, list[dict[str, object]]]) -> str:  # type: ignore[type-arg]
+    """SHA-1 of every story (id, members, duplicates, notes) and event: equal digests, equal answers."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for s in sorted(stories, key=lambda s: s.id):
+        h.update(json.dumps([s.id, sorted(s.articles), s.duplicates, s.notes, events.get(s.id, [])],
+                            sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def measure(n: int, workers: int = 2) -> dict[str, object]:
+    """Time and peak memory of dedup + story + event clustering over ``n`` articles.
+
+    Dedup and stories run in this process; events run per story in ``workers``
+    spawned processes (1: in this process). CPU seconds add this process's and
+    the workers'; peak RSS adds this process's peak and each worker's peak (an
+    upper bound: the peaks need not coincide).
+    """
     from storyline.cluster.stories import StoryClusterer
     from storyline.dedup import Deduplicator
 
@@ -124,22 +198,51 @@ def measure(n: int) -> dict[str, object]:
     t1, c1 = time.perf_counter(), time.process_time()
     sc = StoryClusterer().fit(arts, duplicates=dd.duplicates_)
     t2, c2 = time.perf_counter(), time.process_time()
-    n_events = 0
-    for s in sc.stories_:
-        n_events += len(EventGrouper().fit([by_id[i] for i in s.articles], story_id=s.id,
-                                           duplicates=s.duplicates).events_)
+    rss_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    events: dict[str, list[dict[str, object]]] = {}
+    worker_cpu = 0.0
+    worker_rss: dict[int, float] = {}
+
+    def payloads(chunks: list[list[int]]) -> Any:
+        for chunk in chunks:
+            yield [(s.id, s.duplicates, [by_id[i] for i in s.articles])
+                   for s in (sc.stories_[k] for k in chunk)]
+
+    if workers <= 1:
+        got, cpu, _, _ = _events_of(next(payloads([list(range(len(sc.stories_)))])))
+        events.update(got)
+    else:
+        import multiprocessing as mp
+
+        with mp.get_context("spawn").Pool(workers) as pool:
+            for got, cpu, rss, pid in pool.imap_unordered(_events_of, payloads(_chunks_by_cost(sc.stories_, workers * 8))):
+                events.update(got)
+                worker_cpu += cpu
+                worker_rss[pid] = max(rss, worker_rss.get(pid, 0.0))
     t3, c3 = time.perf_counter(), time.process_time()
+    cpu_events = (c3 - c2) + worker_cpu
+    cpu_total = (c3 - c0) + worker_cpu
     load = os.getloadavg()[0]
+    peak_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
-        "articles": n, "duplicates_found": len(dd.duplicates_), "stories": len(sc.stories_), "events": n_events,
+        "articles": n, "duplicates_found": len(dd.duplicates_), "stories": len(sc.stories_),
+        "events": sum(len(v) for v in events.values()),
+        "largest_stories": sorted((len(s.articles) for s in sc.stories_), reverse=True)[:5],
+        "event_workers": max(1, workers),
         "seconds": {"dedup": round(t1 - t0, 1), "stories": round(t2 - t1, 1), "events": round(t3 - t2, 1),
                     "total": round(t3 - t0, 1)},
-        "cpu_seconds": {"dedup": round(c1 - c0, 1), "stories": round(c2 - c1, 1), "events": round(c3 - c2, 1),
-                        "total": round(c3 - c0, 1)},
-        "per_1k_articles_cpu_seconds": round((c3 - c0) / n * 1000, 2),
+        "cpu_seconds": {"dedup": round(c1 - c0, 1), "stories": round(c2 - c1, 1), "events": round(cpu_events, 1),
+                        "total": round(cpu_total, 1)},
+        "per_1k_articles_cpu_seconds": round(cpu_total / n * 1000, 2),
+        "per_1k_articles_cpu_seconds_by_stage": {
+            "dedup": round((c1 - c0) / n * 1000, 2), "stories": round((c2 - c1) / n * 1000, 2),
+            "events": round(cpu_events / n * 1000, 2)},
         "load_average_at_end": round(load, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(peak_main + sum(worker_rss.values())),
+        "peak_rss_mb_by_process": {"main": round(peak_main), "main_before_events": round(rss_main),
+                                   "event_workers": [round(v) for v in worker_rss.values()]},
         "rss_after_corpus_mb": round(rss_corpus),
+        "answers_sha1": answers_digest(sc.stories_, events),
     }
 
 
@@ -184,16 +287,18 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--blocks", action="store_true", help="also measure blocking on real dated news")
+    ap.add_argument("--workers", type=int, default=2, help="processes for the events stage (1: none)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size here
     a = ap.parse_args(argv)
     if a.one:
-        print(json.dumps(measure(a.one)))
+        print(json.dumps(measure(a.one, a.workers)))
         return
     out = RESULTS / "scale.json"
     prev = json.loads(out.read_text()) if out.exists() else {}
     runs = {r["articles"]: r for r in prev.get("runs", [])}
     for n in (int(x) for x in a.sizes.split(",") if x):
-        res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        res = subprocess.run([sys.executable, __file__, "--one", str(n), "--workers", str(a.workers)],
+                             capture_output=True, text=True, check=True)
         runs[n] = json.loads(res.stdout.strip().splitlines()[-1])
         print(json.dumps(runs[n]), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -203,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(blocks), flush=True)
     out.write_text(json.dumps({
         "machine": "2 shared cores", "runs": ordered,
-        "command": ("bench/bench_scale.py --sizes " + a.sizes) if a.sizes else prev.get("command"),
+        "command": (f"bench/bench_scale.py --sizes {a.sizes} --workers {a.workers}") if a.sizes else prev.get("command"),
         **({"blocks_real_news": blocks} if blocks else {}),
     }, indent=1) + "\n", encoding="utf-8")
 

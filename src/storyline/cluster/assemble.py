@@ -24,7 +24,8 @@ def assemble_story(
     notes: Mapping[str, str] | None = None,
 ) -> Story:
     """Build the ``Story`` record of one story from its member articles."""
-    duplicates = {k: v for k, v in (duplicates or {}).items() if any(a.id == k for a in articles)}
+    ids = {a.id for a in articles}  # a set: a scan of the articles per copy was quadratic in big stories
+    duplicates = {k: v for k, v in (duplicates or {}).items() if k in ids}
     originals = [a for a in articles if a.id not in duplicates] or list(articles)
     grouper = EventGrouper().fit(articles, story_id=story_id, duplicates=duplicates)
     events = tuple(grouper.events_)

@@ -303,6 +303,64 @@ class _Group:
     day: str | None
     members: list[int] = field(default_factory=list)
     places: Counter[str] = field(default_factory=Counter)
+    pos: int = -1  # its index in the story's list of groups
+
+
+# Exact recomputation margin for :meth:`EventGrouper._choose`: bincount and np.mean differ by
+# a few ulps (~1e-16 on similarities <= 2); anything closer than this to a threshold or the
+# best score is recomputed the old way.
+_EPS = 1e-9
+
+
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
+
+
+class _GroupTable:
+    """Per-group arrays of a story's event groups, kept alongside the ``_Group`` list.
+
+    What ``EventGrouper._choose`` needs to score every group in one numpy step:
+    each placed article's group, each group's size, day and whether it has
+    places, and which groups name each place.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.group_of = np.full(n, -1, dtype=np.int64)
+        self.placed: list[int] = []
+        self.sizes: list[int] = []
+        self.days: list[int] = []  # ordinal, -1 when undated
+        self.has_places: list[bool] = []
+        self.by_place: dict[str, set[int]] = {}
+
+    def new_group(self, day: str | None) -> None:
+        """Register a new (empty) group dated ``day``."""
+        self.sizes.append(0)
+        self.days.append(_ordinal(day) if day else -1)
+        self.has_places.append(False)
+
+    def add(self, gi: int, i: int, places: Sequence[str]) -> None:
+        """Article ``i`` (with ``places``) joins group ``gi``."""
+        self.group_of[i] = gi
+        self.placed.append(i)
+        self.sizes[gi] += 1
+        if places:
+            self.has_places[gi] = True
+        for p in places:
+            self.by_place.setdefault(p, set()).add(gi)
+
+    def mean_sims(self, row: np.ndarray) -> np.ndarray:
+        """Each group's mean of ``row`` over its members (approximately np.mean's)."""
+        idx = np.asarray(self.placed, dtype=np.int64)
+        sums = np.bincount(self.group_of[idx], weights=row[idx], minlength=len(self.sizes))
+        return sums / np.asarray(self.sizes, dtype=np.float64)
+
+    def day_array(self) -> np.ndarray:
+        """Each group's day as an ordinal (-1: undated)."""
+        return np.asarray(self.days, dtype=np.int64)
+
+    def has_places_array(self) -> np.ndarray:
+        """Whether each group has any place."""
+        return np.asarray(self.has_places, dtype=bool)
 
 
 class EventGrouper:
@@ -355,6 +413,7 @@ class EventGrouper:
         order = sorted(range(len(arts)), key=lambda i: (not occ[i].firm, occ[i].day is None, occ[i].day or "", arts[i].id))
         index = {a.id: i for i, a in enumerate(arts)}
         placed: dict[int, _Group] = {}
+        table = _GroupTable(len(arts))
         for i in order:
             o = occ[i]
             orig = duplicates.get(arts[i].id)
@@ -362,12 +421,14 @@ class EventGrouper:
             if orig in index and index[orig] in placed:
                 g = placed[index[orig]]  # a copy reports what its original reports
             else:
-                g = self._choose(groups, i, o, sims)
+                g = self._choose(groups, table, i, o, sims)
             if g is None:
-                g = _Group(day=o.day)
+                g = _Group(day=o.day, pos=len(groups))
                 groups.append(g)
+                table.new_group(o.day)
             g.members.append(i)
             g.places.update(o.places)
+            table.add(g.pos, i, o.places)
             placed[i] = g
         self.events_ = sorted(
             (self._event(g, arts, occ, sims, story_id) for g in groups),
@@ -375,25 +436,60 @@ class EventGrouper:
         )
         return self
 
-    def _choose(self, groups: list[_Group], i: int, o: Occurrence, sims: np.ndarray) -> _Group | None:
+    def _choose(self, groups: list[_Group], table: _GroupTable, i: int, o: Occurrence, sims: np.ndarray) -> _Group | None:
+        """The group article ``i`` joins (None: it founds one).
+
+        The rule, per group (the first group with the highest score wins):
+        without a date on one side, or with only a date from far down the text,
+        where and the text decide (a shared venue counts more than any wording);
+        otherwise the same day with venues that do not disagree, or a few days
+        apart (``near_days``) when the texts also agree (``min_sim``): coverage of
+        one event spreads over days, two events in two places on consecutive days
+        stay apart.
+
+        Evaluated for all groups at once with numpy (a Python loop over the
+        groups made a story's event grouping quadratic in its size); the mean
+        similarities come from one ``bincount``, whose summation order differs
+        from ``np.mean``'s in the last bits, so every comparison that lands
+        within ``_EPS`` of a threshold or of the best score is redone with
+        ``np.mean`` exactly as before: the answers are those of the per-group loop.
+        """
+        n_groups = len(groups)
+        if not n_groups:
+            return None
+        row = sims[i]
+        approx = table.mean_sims(row)
+        shared = np.zeros(n_groups, dtype=bool)
+        for p in set(o.places):
+            for gi in table.by_place.get(p, ()):
+                shared[gi] = True
+        g_day = table.day_array()
+        undated_group = g_day < 0
+        if o.day is None or not o.firm:
+            loose = np.ones(n_groups, dtype=bool)
+            gap = np.zeros(n_groups, dtype=np.int64)
+        else:
+            loose = undated_group
+            gap = np.abs(_ordinal(o.day) - g_day)
+        compatible = shared | (not o.places) | ~table.has_places_array()
+        near = ~loose & compatible & (gap > 0) & (gap <= self.near_days)
+        # Which groups are near a threshold: their similarity is recomputed exactly.
+        doubtful = (loose & (np.abs(approx - self.loose_sim) < _EPS)) | (near & (np.abs(approx - self.min_sim) < _EPS))
+        sim = approx.copy()
+        for k in np.flatnonzero(doubtful).tolist():
+            sim[k] = float(np.mean(sims[i, groups[k].members]))
+        ok = np.where(loose, (sim >= self.loose_sim) | shared,
+                      (~loose & (gap == 0) & compatible) | (near & (sim >= self.min_sim)))
+        if not ok.any():
+            return None
+        score = sim + np.where(loose & shared, 1.0, 0.0)
+        top = float(score[ok].max())
         best, best_score = None, -1.0
-        for g in groups:
-            sim = float(np.mean(sims[i, g.members]))
-            shared = bool(set(o.places) & set(g.places))
-            if o.day is None or g.day is None or not o.firm:
-                # No date on one side, or only a date from far down the text: where and
-                # the text decide (a shared venue counts more than any wording).
-                ok = sim >= self.loose_sim or shared
-                sim += 1.0 if shared else 0.0
-            else:
-                gap = abs((date.fromisoformat(o.day) - date.fromisoformat(g.day)).days)
-                compatible = shared or not o.places or not g.places
-                # A few days apart: one event only if the texts agree and the venues do not
-                # disagree (coverage of one event spreads over days; two events in two
-                # places on consecutive days stay apart).
-                ok = (gap == 0 and compatible) or (gap <= self.near_days and compatible and sim >= self.min_sim)
-            if ok and sim > best_score:
-                best, best_score = g, sim
+        for k in np.flatnonzero(ok & (score >= top - _EPS)).tolist():
+            exact = float(np.mean(sims[i, groups[k].members]))
+            exact += 1.0 if loose[k] and shared[k] else 0.0
+            if exact > best_score:
+                best, best_score = groups[k], exact
         return best
 
     @staticmethod
@@ -431,7 +527,11 @@ class EventGrouper:
     @staticmethod
     def _event(g: _Group, arts: Sequence[Article], occ: Sequence[Occurrence], sims: np.ndarray, story_id: str) -> Event:
         members = g.members
-        central = max(members, key=lambda i: (float(np.mean(sims[i, members])), arts[i].title is not None, arts[i].id))
+        # All members' mean similarities in one step (row means of the members' block: the
+        # same numbers as one np.mean per member, without a Python loop over members).
+        means = sims[np.ix_(members, members)].mean(axis=1)
+        central = members[max(range(len(members)), key=lambda k: (float(means[k]), arts[members[k]].title is not None,
+                                                                  arts[members[k]].id))]
         a = arts[central]
         title = a.title or _first_sentence(a.text) or a.id
         who: Counter[str] = Counter()
