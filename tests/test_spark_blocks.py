@@ -37,29 +37,10 @@ def articles(shared: Path) -> list[Article]:
 
 
 def test_blocks_cluster_like_the_whole_corpus(articles: list[Article]) -> None:
-    from storyline.cluster.features import DocFreq
-    from storyline.spark.blocks import components_on_driver
-    from storyline.spark.stories import (
-        cluster_block,
-        doc_freq_partition,
-        keys_partition,
-        merge_doc_freq,
-        newest_day_partition,
-    )
+    from storyline.spark.stories import cluster_block
 
-    sd = dataclasses.asdict(Settings())
-    rows = [(a.id, json.dumps(a.to_dict(), ensure_ascii=False)) for a in articles]
-    df = DocFreq()
-    for half in (rows[: len(rows) // 2], rows[len(rows) // 2 :]):  # two "partitions"
-        for part in doc_freq_partition([r[1] for r in half], sd):
-            df = merge_doc_freq(df, part)
+    blocks, df, newest = _blocks(articles, partitions=2)
     assert df.n_docs == len(articles)
-    newest = max(d for half in (rows[:3], rows[3:]) for d in newest_day_partition([r[1] for r in half]))
-    keyed = list(keys_partition(rows, sd, df, newest))
-    block_of = components_on_driver([(k, aid) for aid, _, _, keys in keyed for k in keys])
-    blocks: dict[str, list[Article]] = {}
-    for a in articles:
-        blocks.setdefault(block_of.get(a.id, a.id), []).append(a)
     assert sorted(len(b) for b in blocks.values() if len(b) > 1)[-2:] >= [5, 5], "the corpus must split"
 
     whole = cluster_block(articles, Settings())
@@ -72,8 +53,9 @@ def test_blocks_cluster_like_the_whole_corpus(articles: list[Article]) -> None:
     assert len(whole.stories) > len(alone.stories)
 
 
-def _blocks(articles: list[Article]) -> tuple[dict[str, list[Article]], Any, int | None]:
-    """The Spark engine's blocks of ``articles`` (its own key and component functions, no JVM)."""
+def _blocks(articles: list[Article], partitions: int = 1) -> tuple[dict[str, list[Article]], Any, int | None]:
+    """The Spark engine's blocks of ``articles`` (its own key and component functions, no JVM),
+    with document frequencies and the newest day computed per partition and merged, as Spark does."""
     from storyline.cluster.features import DocFreq
     from storyline.spark.blocks import components_on_driver
     from storyline.spark.stories import (
@@ -85,10 +67,13 @@ def _blocks(articles: list[Article]) -> tuple[dict[str, list[Article]], Any, int
 
     sd = dataclasses.asdict(Settings())
     rows = [(a.id, json.dumps(a.to_dict(), ensure_ascii=False)) for a in articles]
+    size = -(-len(rows) // partitions)
+    parts = [rows[i:i + size] for i in range(0, len(rows), size)]
     df = DocFreq()
-    for part in doc_freq_partition([r[1] for r in rows], sd):
-        df = merge_doc_freq(df, part)
-    newest = max(newest_day_partition([r[1] for r in rows]), default=None)
+    for part in parts:
+        for freq in doc_freq_partition([r[1] for r in part], sd):
+            df = merge_doc_freq(df, freq)
+    newest = max((d for part in parts for d in newest_day_partition([r[1] for r in part])), default=None)
     keyed = list(keys_partition(rows, sd, df, newest))
     block_of = components_on_driver([(k, aid) for aid, _, _, keys in keyed for k in keys])
     blocks: dict[str, list[Article]] = {}

@@ -12,7 +12,7 @@ from storyline.cli import app
 from storyline.errors import StorylineError
 from storyline.records import Article, Story
 from storyline.web.repo import SqlitePool
-from tests.web_support import write_store
+from tests.web_support import write_store, write_v1_store
 
 
 def test_serve_help_has_examples_and_loopback_default() -> None:
@@ -55,21 +55,12 @@ def test_pool_reuses_connections_and_notices_a_replaced_store(tmp_path: Path) ->
 
 
 def test_serve_upgrades_a_store_from_an_older_schema_before_serving(tmp_path: Path) -> None:
-    import sqlite3
 
     from storyline.cli import _upgrade_store
     from storyline.store import Store
     from storyline.store.schema import MIGRATIONS
 
-    db = tmp_path / "old.db"  # a store as the first schema version wrote it
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
-    conn.executescript(MIGRATIONS[0][2])
-    conn.execute("INSERT INTO migrations VALUES (1, 'v1', 'then')")
-    conn.execute("INSERT INTO stories VALUES ('s1', 'Old store', '2025-06-01', '2025-06-02', 1, ?, '{}', 'then')",
-                 ('["Outlet"]',))
-    conn.commit()
-    conn.close()
+    db = write_v1_store(tmp_path / "old.db", "Old store", ["Outlet"])
     try:
         Store(db, readonly=True)
         raise AssertionError("an old store must not open read-only")

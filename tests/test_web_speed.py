@@ -27,7 +27,7 @@ from storyline.web.models import StoryOut
 from storyline.web.repo import SqliteRepository
 from storyline.web.routes.stories import story_page_key
 from storyline.web.warm import Warmer, warm_story_pages
-from tests.web_support import korean_article, seed_articles, story_over, write_store
+from tests.web_support import korean_article, seed_articles, story_over, write_store, write_v1_store
 
 
 @pytest.fixture(scope="module")
@@ -237,15 +237,7 @@ def test_story_outlets_follow_every_write_to_stories(db: Path) -> None:
 
 
 def test_migration_2_backfills_a_store_written_by_version_1(tmp_path: Path) -> None:
-    path = tmp_path / "v1.db"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
-    conn.executescript(MIGRATIONS[0][2])
-    conn.execute("INSERT INTO migrations VALUES (1, 'v1', 'then')")
-    conn.execute("INSERT INTO stories VALUES ('s1', 'T', '2025-06-01', '2025-06-02', 2, ?, '{}', 'then')",
-                 ('["Yonhap", "NHK", ""]',))
-    conn.commit()
-    conn.close()
+    path = write_v1_store(tmp_path / "v1.db", "T", ["Yonhap", "NHK", ""])
     with Store(path) as st:
         assert st.version() == MIGRATIONS[-1][0]
         assert _pairs(st.conn) == {("Yonhap", "s1"), ("NHK", "s1")}

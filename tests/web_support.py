@@ -144,3 +144,21 @@ def write_store(db: Path, articles: list[Article], stories: list[Story]) -> Path
             outlets = list(dict.fromkeys(o for aid in s.articles if (o := (by_id[aid].outlet or "").strip())))
             st.put_story(s, outlets)
     return db
+
+
+def write_v1_store(db: Path, title: str, outlets: list[str]) -> Path:
+    """A store as the first schema version wrote it, with one story ``s1`` carried by ``outlets``."""
+    import json
+    import sqlite3
+
+    from storyline.store.schema import MIGRATIONS
+
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
+    conn.executescript(MIGRATIONS[0][2])
+    conn.execute("INSERT INTO migrations VALUES (1, 'v1', 'then')")
+    conn.execute("INSERT INTO stories VALUES ('s1', ?, '2025-06-01', '2025-06-02', ?, ?, '{}', 'then')",
+                 (title, len(outlets), json.dumps(outlets)))
+    conn.commit()
+    conn.close()
+    return db
