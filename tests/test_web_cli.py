@@ -55,7 +55,6 @@ def test_pool_reuses_connections_and_notices_a_replaced_store(tmp_path: Path) ->
 
 
 def test_serve_upgrades_a_store_from_an_older_schema_before_serving(tmp_path: Path) -> None:
-
     from storyline.cli import _upgrade_store
     from storyline.store import Store
     from storyline.store.schema import MIGRATIONS
