@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from storyline.enrich.quotes_crf import QuoteTagger, bio_from_char_spans, quote_mask
+from storyline.enrich.tokens import token_at
 from storyline.records import Mention, Quote
 
 # Lemmas of reporting and attitude verbs that introduce an attribution. The list is the
@@ -342,7 +343,7 @@ class _Resolver:
                  and m.label in labels and not self._in_quote(m.start)]
         if not cands:
             return None
-        here = _token_at(doc, pos)
+        here = token_at(doc, pos)
         near_start = 0
         if here is not None:
             sent = here.sent
@@ -350,7 +351,7 @@ class _Resolver:
         near = [m for m in cands if m.start >= near_start]
 
         def deps(m: Mention) -> tuple[str, str]:
-            tok = _token_at(doc, m.end - 1)
+            tok = token_at(doc, m.end - 1)
             return (tok.dep_, tok.head.dep_) if tok is not None else ("", "")
 
         def is_subject(m: Mention) -> bool:
@@ -371,20 +372,6 @@ class _Resolver:
             if is_subject(m):
                 return m
         return cands[-1]
-
-
-def _token_at(doc: Doc, char: int) -> Token | None:
-    lo, hi = 0, len(doc) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        t = doc[mid]
-        if t.idx <= char < t.idx + max(1, len(t.text)):
-            return t
-        if t.idx > char:
-            hi = mid - 1
-        else:
-            lo = mid + 1
-    return None
 
 
 def extract_quotes(doc: Doc, mentions: Sequence[Mention] = (), offset: int = 0,

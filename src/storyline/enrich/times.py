@@ -45,6 +45,7 @@ from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc, Token
 
+from storyline.enrich.tokens import token_at
 from storyline.records import TimeExpr
 
 MONTHS = {
@@ -225,7 +226,7 @@ def tense_at(doc: Doc | None, char: int, text: str) -> str:
     if _UNTIL.search(text[max(0, char - 20):char]):
         # "closed until Friday": an end point still ahead unless the clause is plain past
         verb_past = False
-        tok = _token_at(doc, char) if doc is not None else None
+        tok = token_at(doc, char) if doc is not None else None
         if tok is not None:
             v = tok
             for _ in range(6):
@@ -236,7 +237,7 @@ def tense_at(doc: Doc | None, char: int, text: str) -> str:
         if not verb_past:
             return "future"
     if doc is not None:
-        tok = _token_at(doc, char)
+        tok = token_at(doc, char)
         if tok is not None:
             verb = tok
             hops = 0
@@ -285,20 +286,6 @@ def _verb_tense(verb: Token, depth: int = 0) -> str:
     if verb.tag_ == "VBN" and verb.dep_ in {"acl", "relcl"}:
         return "past"  # "the treaty signed on June 22"
     return "present"
-
-
-def _token_at(doc: Doc, char: int) -> Token | None:
-    lo, hi = 0, len(doc) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        t = doc[mid]
-        if t.idx <= char < t.idx + max(1, len(t.text)):
-            return t
-        if t.idx > char:
-            hi = mid - 1
-        else:
-            lo = mid + 1
-    return None
 
 
 # ------------------------------------------------------------ resolution ---
