@@ -141,7 +141,7 @@ def run_baseline(docs: list[dict[str, str | None]], folder: Path) -> Path:
     return out
 
 
-def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
     """B-cubed (precision, recall, F1) of a partition (the shared scorer's definition)."""
     pc: dict[str, set[str]] = {}
     gc: dict[str, set[str]] = {}
@@ -154,7 +154,7 @@ def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, f
 
 
 def _bcubed_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
-    return _bcubed(pred, gold)[2]
+    return bcubed(pred, gold)[2]
 
 
 def _renamed(docs: list[dict[str, str | None]], seed: int | None) -> tuple[list[Any], dict[str, str]]:
@@ -187,7 +187,7 @@ def order_spread(
         t0 = time.process_time()
         labels = make().fit(arts).labels_
         cpu.append(time.process_time() - t0)
-        p, r, f1 = _bcubed(labels, gold)
+        p, r, f1 = bcubed(labels, gold)
         ps.append(p)
         rs.append(r)
         f1s.append(f1)
@@ -209,7 +209,7 @@ def per_topic(docs: list[dict[str, str | None]]) -> dict[str, dict[str, object]]
     out: dict[str, dict[str, object]] = {}
     for topic in sorted({g.split("_")[0] for g in gold.values()}, key=int):
         ids = [i for i in gold if gold[i].split("_")[0] == topic]
-        p, r, f1 = _bcubed({i: labels[i] for i in ids}, {i: gold[i] for i in ids})
+        p, r, f1 = bcubed({i: labels[i] for i in ids}, {i: gold[i] for i in ids})
         if f1 < 0.9999:
             out[topic] = {"p": round(p, 3), "r": round(r, 3), "f1": round(f1, 3),
                           "clusters": len({labels[i] for i in ids})}
