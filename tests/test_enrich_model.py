@@ -76,3 +76,26 @@ def test_language_guess_and_cut_helpers() -> None:
     en = Article(id="x", source="x", text="The president said that the two countries will work together on it.")
     assert language_skip_reason(en) is None
     assert cut_text("One. Two. Three.", 10) == "One. Two."
+
+
+def test_runaway_quote_is_cut_at_a_sentence_end(seeds_dir: Path) -> None:
+    """A lost closing mark in text without paragraph breaks must not make the rest of the
+    article one quote: quotes stay within MAX_QUOTE_CHARS, end on a sentence, and are
+    still the article's own words."""
+    from storyline.enrich.quotes import MAX_QUOTE_CHARS
+
+    body = " ".join((seeds_dir / name).read_text(encoding="utf-8") for name in sorted(
+        p.name for p in seeds_dir.iterdir() if p.suffix in (".txt", ".md")))
+    body = " ".join(body.split())
+    for mark in "“”\"«»„":
+        body = body.replace(mark, "")  # every quotation mark lost ...
+    body = 'The minister said, "We will not give up on this. ' + body  # ... and one opening mark left
+    art = Article(id="r", source="r", text=body[:30_000], published="2025-06-18", language="en")
+    out = enrich_article(art, Enricher(Settings(max_enrich_chars=30_000)))
+    assert out.quotes
+    first = min(out.quotes, key=lambda q: q.start)
+    assert first.text.startswith("We will not give up")
+    for q in out.quotes:
+        pieces = q.pieces or ((q.start, q.end),)
+        assert all(e - s <= MAX_QUOTE_CHARS for s, e in pieces)
+        assert q.text == " ".join(art.text[s:e] for s, e in pieces)
