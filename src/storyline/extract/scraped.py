@@ -522,7 +522,7 @@ def _decide_outlet(
     if page_host:
         return page_host, "url"
     if image_hosts:
-        return max(set(image_hosts), key=image_hosts.count), "image-host"
+        return max(dict.fromkeys(image_hosts), key=image_hosts.count), "image-host"
     if email_hosts:
         return email_hosts[0], "email-host"
     return None, None

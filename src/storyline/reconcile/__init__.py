@@ -250,7 +250,7 @@ def _derive_events(story: Story, mentions: list[Mention], first_day: date | None
         day = max(sorted(counts), key=lambda d: len(counts[d])) if counts else min(days)
         end = date.min.fromordinal(date.min.toordinal() + c["hi"]) if c["hi"] > (day - date.min).days + 1 else None
         status = _status(ms, day, first_day, pub)
-        trig = max({m.trigger.lower() for m in ms}, key=lambda t: sum(m.trigger.lower() == t for m in ms))
+        trig = max(dict.fromkeys(m.trigger.lower() for m in ms), key=lambda t: sum(m.trigger.lower() == t for m in ms))
         eid = content_id(story.id, c["cls"], day.isoformat())
         events.append(Event(eid, f"{trig} ({day.isoformat()})", day.isoformat(),
                             articles=tuple(dict.fromkeys(m.article for m in ms)),
@@ -341,7 +341,7 @@ def _event_cls(ev: Event, ms: list[Mention]) -> str | None:
     """The event's class: its title's, else its mentions' most common one."""
     cls = event_class(ev.title)
     if cls is None and ms:
-        cls = max({m.cls for m in ms}, key=lambda c: sum(m.cls == c for m in ms))
+        cls = max(dict.fromkeys(m.cls for m in ms), key=lambda c: sum(m.cls == c for m in ms))
     return cls
 
 
