@@ -129,6 +129,7 @@ def extract(
 @app.command(
     epilog="Examples:\n\n  storyline build ../shared/seeds\n\n"
     "  storyline build crawl.warc.gz more/ --db news.db   # re-run any time: only new articles are added\n\n"
+    "  storyline build big-folder/ --workers 0   # enrich on every CPU core\n\n"
     "  storyline build --engine spark --manifest warcs.txt --out run/   # then: storyline import run/ --db news.db"
 )
 def build(
@@ -136,6 +137,7 @@ def build(
     db: Annotated[Path | None, typer.Option("--db", help="The store to build into (default: storyline.db).")] = None,
     no_enrich: Annotated[bool, typer.Option("--no-enrich", help="Skip entities/quotes/dates (faster, coarser).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Processes that enrich articles (default 1, or STORYLINE_WORKERS; 0: one per CPU core). Same result for any number.")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (in this process, into --db) or spark (Parquet into --out).")] = "local",
     manifest: Annotated[Path | None, typer.Option("--manifest", help="Spark: a file listing inputs, one path or URI (file://, s3://, https://) per line.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Spark: the folder for the Parquet tables (default: storyline-spark).")] = None,
@@ -160,7 +162,10 @@ def build(
 
     from storyline.pipeline import build as run_build
 
-    settings = Settings.from_env(db=str(db) if db else None)
+    if workers is not None and workers < 0:
+        print(f"error: --workers must be 0 or more, not {workers}", file=sys.stderr)
+        raise typer.Exit(2)
+    settings = Settings.from_env(db=str(db) if db else None, workers=workers)
     console = Console(stderr=True)
     bars = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console, disable=quiet or not console.is_terminal, transient=False)

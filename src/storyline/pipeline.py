@@ -6,7 +6,10 @@
    articles already in the store (same content-hash id) are skipped.
 2. **enrich + canonicalise** the new articles in batches, compute their MinHash
    signatures, and commit each batch to the store as *pending* (stored, not yet
-   in a story). Enrichment is the slow stage, so its work is saved as it goes.
+   in a story). Enrichment is the slow stage, so its work is saved as it goes;
+   with ``settings.workers`` > 1 the batches are enriched in that many worker
+   processes (``storyline.workers.OrderedPool``) and committed in input order,
+   so the store is the same whatever the number of workers.
 3. **dedup + cluster**: the deduplicator and the story clusterer are warm-started
    from the store (earlier articles keep their stories and ids), then the pending
    articles are added online, all at once so the IDF covers them all.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -38,6 +42,10 @@ from storyline.reconcile import Reconciler
 from storyline.records import Article, Failure, Story
 from storyline.settings import Settings
 from storyline.store import Membership, Store
+from storyline.workers import OrderedPool
+
+# One enriched batch: its articles, their MinHash signatures, and a note (why not enriched).
+EnrichedBatch = tuple[list[Article], dict[str, Any], str | None]
 
 BATCH = 64  # articles enriched and committed together: small enough to lose little to a crash
 STORY_BATCH = 200  # stories written per transaction
@@ -99,6 +107,31 @@ def make_enricher(settings: Settings) -> tuple[Callable[[list[Article]], list[Ar
     return run, None
 
 
+def enrich_stage(settings: Settings, enrich: bool = True) -> Callable[[list[Article]], EnrichedBatch]:
+    """The per-batch work of step 2, built once per process: enrich (unless ``enrich`` is
+    False or enrichment is unavailable) and compute MinHash signatures. The returned
+    function never raises: a batch that fails enrichment comes back as it was, with a note."""
+    step, note = make_enricher(settings) if enrich else (None, "enrichment off")
+
+    def run(batch: list[Article]) -> EnrichedBatch:
+        why = note
+        if step is not None:
+            try:
+                batch = step(batch)
+            except Exception as exc:  # enrichment is an improvement, never a reason to lose articles
+                why = f"enrichment failed on a batch ({type(exc).__name__}: {exc}); stored without it"
+        return batch, {a.id: _hashvalues(a, settings) for a in batch}, why
+
+    return run
+
+
+def resolve_workers(n: int) -> int:
+    """``settings.workers`` as a process count: 0 (or less) means one per CPU core."""
+    import os
+
+    return n if n > 0 else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, n)):
@@ -141,23 +174,24 @@ def build(
         report.already_stored = len(stored)
         todo = sorted((a for i, a in new.items() if i not in stored),
                       key=lambda a: (a.published is None, a.published or "", a.id))
-        # 2. enrich, sign and commit in batches (pending: no story yet)
+        # 2. enrich, sign and commit in batches (pending: no story yet), in worker processes
+        #    when settings.workers > 1 (results come back in order, so the store is the same)
         if todo:
-            step, note = make_enricher(settings) if enrich else (None, "enrichment off")
-            report.enrich_note = note
-            if note:
-                say(f"note: {note}")
-            for batch in _chunks(todo, BATCH):
-                if step is not None:
-                    try:
-                        batch = step(batch)
-                    except Exception as exc:  # enrichment is an improvement, never a reason to lose articles
-                        say(f"note: enrichment failed on a batch ({type(exc).__name__}: {exc}); stored without it")
-                sigs = {a.id: _hashvalues(a, settings) for a in batch}
+            # more processes than batches would only load more models
+            workers = min(resolve_workers(settings.workers), -(-len(todo) // BATCH))
+            pool = OrderedPool(partial(enrich_stage, settings, enrich), workers=workers)
+            said: set[str] = set()
+            for batch, sigs, note in pool.map(_chunks(todo, BATCH)):
+                if note and note not in said:
+                    said.add(note)
+                    report.enrich_note = report.enrich_note or note
+                    say(f"note: {note}")
                 with store.transaction():
                     report.added += store.add_articles(batch, sigs)
                 say(f"stored {report.added}/{len(todo)} new articles")
                 tick("storing", report.added, len(todo))
+            if pool.note:
+                say(f"note: {pool.note}")
         # 3. + 4. cluster whatever is pending (also what a crashed run left behind)
         cluster_pending(store, settings, report)
         report.stories_total = store.count("stories")

@@ -24,6 +24,8 @@ class Settings:
     dedup_threshold: MinHash Jaccard above which two articles are near-duplicates.
     story_threshold: similarity above which an article joins a story.
     story_window_days: articles further apart in time than this never share a story.
+    workers: processes that enrich articles during a build (1: in the building process;
+        0: one per CPU core). The result is the same for any number.
     """
 
     db: str = "storyline.db"
@@ -33,6 +35,7 @@ class Settings:
     dedup_threshold: float = 0.8
     story_threshold: float = 0.3
     story_window_days: int = 30
+    workers: int = 1
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
