@@ -256,11 +256,14 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
         # reports, unless the paragraph around the quote is about another time (a 1965
         # address quoted as background); pronouns and phrases ("the two") never count.
         paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", a.text)]
+        elsewhen: dict[tuple[int, int], bool] = {}  # per paragraph: many quotes share one
         for q in a.quotes or ():
             if not (q.speaker and q.speaker_name) or q.speaker_name.casefold() in place_names:
                 continue
             para = next(((s, e) for s, e in paragraphs if s <= q.start < e), None)
-            if para and day and _other_time(a.text[para[0]:para[1]], date.fromisoformat(day), pub):
+            if para and day and para not in elsewhen:
+                elsewhen[para] = _other_time(a.text[para[0]:para[1]], date.fromisoformat(day), pub)
+            if para and day and elsewhen[para]:
                 continue
             who.append(q.speaker)
             display.setdefault(q.speaker, Counter())[q.speaker_name] += 1

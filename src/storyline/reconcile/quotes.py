@@ -86,10 +86,10 @@ def same_statement(a: str, b: str) -> bool:
     x, y = a.lower(), b.lower()
     if min(len(x.split()), len(y.split())) < MIN_WORDS:
         return x.strip(" .,") == y.strip(" .,")
-    if fuzz.token_set_ratio(x, y) >= FUZZY_MIN:
+    if fuzz.token_set_ratio(x, y, score_cutoff=FUZZY_MIN) >= FUZZY_MIN:  # the cutoff lets it stop early
         return True
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) >= 30 and fuzz.partial_ratio(short, long_) >= FUZZY_MIN:
+    if len(short) >= 30 and fuzz.partial_ratio(short, long_, score_cutoff=FUZZY_MIN) >= FUZZY_MIN:
         return True
     cx, cy = content_words(x), content_words(y)
     if min(len(cx), len(cy)) < MIN_WORDS:
