@@ -23,6 +23,7 @@ sys.path.insert(0, HERE)
 import bench_quotes  # noqa: E402
 import meantime  # noqa: E402
 from storyline.enrich import Enricher  # noqa: E402
+from storyline.enrich.nlp import PARSE_BATCH  # noqa: E402
 from storyline.records import Article  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 
@@ -45,16 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     spacy_t, enrich_t = [], []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        for _doc in nlp.pipe(texts, batch_size=32):
+        for _doc in nlp.pipe(texts, batch_size=PARSE_BATCH):
             pass
         spacy_t.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        for _art in enricher.pipe(arts, batch_size=32):
+        for _art in enricher.pipe(arts, batch_size=PARSE_BATCH):
             pass
         enrich_t.append(time.perf_counter() - t0)
     chars = sum(len(t) for t in texts)
     summary = {
-        "bench": "enrich_speed", "docs": len(texts), "chars": chars,
+        "bench": "enrich_speed", "docs": len(texts), "chars": chars, "batch_size": PARSE_BATCH,
         "spacy_seconds": round(min(spacy_t), 3), "enrich_seconds": round(min(enrich_t), 3),
         "ratio": round(min(enrich_t) / min(spacy_t), 3), "goal_ratio": 1.5,
         "runs": {"spacy": [round(x, 3) for x in spacy_t], "enrich": [round(x, 3) for x in enrich_t]},

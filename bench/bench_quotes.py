@@ -38,7 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
 
 from storyline.enrich import Enricher  # noqa: E402
-from storyline.enrich.nlp import enrich_doc  # noqa: E402
+from storyline.enrich.nlp import PARSE_BATCH, enrich_doc  # noqa: E402
 from storyline.enrich.quotes import extract_quotes  # noqa: E402
 from storyline.records import Article  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         gold = {a.id: gold[a.id] for a in articles}
     enricher = Enricher(Settings())
     t0, c0 = time.perf_counter(), time.process_time()
-    docs = list(enricher.nlp.pipe((a.text for a in articles), batch_size=32))
+    docs = list(enricher.nlp.pipe((a.text for a in articles), batch_size=PARSE_BATCH))
     enriched = [enrich_doc(a, d) for a, d in zip(articles, docs, strict=True)]
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0  # the machine is shared: CPU time is the steadier figure

@@ -28,6 +28,10 @@ _EN_FUNCTION = frozenset(
 )
 MIN_ENGLISH_SHARE = 0.12  # well below English (~0.4), well above other languages (~0.02)
 _WORD = re.compile(r"[A-Za-z]+")
+# Articles parsed together. spaCy holds a batch's activations at once, so memory follows the
+# batch's length: on 128 long news articles the peak was 2.1 GB at 32, 1.4 GB at 16, 0.97 GB
+# at 8 and 0.71 GB at 4, for the same CPU time (68-78 s, within the machine's noise).
+PARSE_BATCH = 8
 
 
 def language_skip_reason(article: Article) -> str | None:
@@ -73,7 +77,7 @@ class Enricher:
     Example::
 
         enricher = Enricher(Settings())
-        for art in enricher.pipe(articles, batch_size=32):
+        for art in enricher.pipe(articles):
             print(art.mentions, art.quotes, art.times, art.enrich_note)
     """
 
@@ -93,8 +97,11 @@ class Enricher:
         """Enrich one article (use :meth:`pipe` for many: it batches the parser)."""
         return next(self.pipe([article]))
 
-    def pipe(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Article]:
-        """Enriched copies of ``articles``, in order; parsing is batched with ``nlp.pipe``."""
+    def pipe(self, articles: Iterable[Article], batch_size: int = PARSE_BATCH) -> Iterator[Article]:
+        """Enriched copies of ``articles``, in order; parsing is batched with ``nlp.pipe``.
+
+        The answers do not depend on ``batch_size``; the memory does (see :data:`PARSE_BATCH`).
+        """
         it = iter(articles)
         while True:
             chunk = list(islice(it, max(1, batch_size)))
