@@ -1,4 +1,5 @@
-"""`build --workers N`: the same store whatever the number of processes and the hash seed."""
+"""`build --workers N`: the same store whatever the number of processes and the hash seed
+(articles enriched and stories told in worker processes)."""
 
 from __future__ import annotations
 
@@ -81,4 +82,6 @@ def test_two_workers_and_another_hash_seed_build_the_same_store(tmp_path: Path) 
     two = _build_and_export(inp, tmp_path / "two.db", workers=2, hash_seed="2")
     assert len(one["articles"]) == 75  # type: ignore[arg-type]
     assert any(a.get("mentions") for a in one["articles"])  # type: ignore[union-attr]
+    # several stories: with two workers they are told in worker processes, chunk by chunk
+    assert len(one["stories"]) >= 3  # type: ignore[arg-type]
     assert one == two

@@ -86,3 +86,18 @@ def test_readonly_store(tmp_path: Path) -> None:
         assert ro.article("a1") == A
         with pytest.raises(sqlite3.OperationalError):
             ro.conn.execute("DELETE FROM articles")
+
+
+def test_articles_without_enrichment_keep_what_clustering_reads(tmp_path: Path) -> None:
+    from storyline.records import Mention, Quote, TimeExpr
+
+    rich = A.replace(mentions=(Mention("Ishiba", "PERSON", None, 0, 6),),
+                     quotes=(Quote("Lee", None, "said", "The two leaders met", "direct", 0, 19),),
+                     times=(TimeExpr("June 17", "2025-06-17", 0, 7),))
+    with Store(tmp_path / "s.db") as s:
+        with s.transaction():
+            s.add_articles([rich, B])
+        assert list(s.articles()) == [rich, B]
+        light = list(s.articles(enrichment=False))
+        assert light == [A.replace(mentions=None, quotes=None, times=None), B]
+        assert list(s.articles(["a1"], enrichment=False)) == light[:1]

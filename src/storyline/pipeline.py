@@ -15,7 +15,8 @@
    articles are added online, all at once so the IDF covers them all.
 4. **reconcile + tell** every story the run touched: events, entities and quotes
    re-assembled, fact tables and conflicts (``reconcile``), then the timeline and
-   the cited summary (``tell``).
+   the cited summary (``tell``); in ``settings.workers`` processes too, a chunk of
+   stories per task, written in order.
 5. **write** memberships and those stories, a few stories per transaction.
 
 Crash safety: every write is a transaction and every id a content hash. After a
@@ -48,7 +49,7 @@ from storyline.workers import OrderedPool
 EnrichedBatch = tuple[list[Article], dict[str, Any], str | None]
 
 BATCH = 64  # articles enriched and committed together: small enough to lose little to a crash
-STORY_BATCH = 200  # stories written per transaction
+STORY_BATCH = 50  # stories told per worker task and written per transaction
 
 
 @dataclass
@@ -213,7 +214,8 @@ def cluster_pending(store: Store, settings: Settings, report: BuildReport | None
     pending_ids = [i for i in sigs if i not in known]
     if not pending_ids:
         return report
-    articles = list(store.articles())
+    # Clustering reads text, title and dates: the enrichment stays on disk until a story is told.
+    articles = list(store.articles(enrichment=False))
     by_id = {a.id: a for a in articles}
     # Dedup: the index holds the placed articles; pending ones are queried, then added.
     dd = Deduplicator(threshold=settings.dedup_threshold, window_days=settings.story_window_days)
@@ -242,23 +244,54 @@ def cluster_pending(store: Store, settings: Settings, report: BuildReport | None
     for i, sid in sc.labels_.items():
         if sid in touched:
             members_of.setdefault(sid, []).append(i)
-    reconciler = Reconciler()  # loads the gazetteer once per build
-    for chunk in _chunks(sorted(touched), STORY_BATCH):
+
+    del articles, by_id  # the light copies; each chunk of stories reads its articles whole
+
+    def jobs(chunk: list[str]) -> list[StoryJob]:
+        full = {a.id: a for a in store.articles([i for sid in chunk for i in members_of[sid]])}
+        out = []
+        for sid in chunk:
+            member_ids = members_of[sid]
+            out.append((sid, [full[i] for i in member_ids if i in full],
+                        {i: dups[i] for i in member_ids if i in dups},
+                        {i: notes[i] for i in member_ids if i in notes}))
+        return out
+
+    # 4. reconcile + tell, in worker processes when settings.workers > 1 (results in order)
+    workers = resolve_workers(settings.workers)
+    # several chunks per worker, so a worker with a big story does not hold up the rest
+    size = STORY_BATCH if workers <= 1 else max(1, min(STORY_BATCH, -(-len(touched) // (4 * workers))))
+    chunks = list(_chunks(sorted(touched), size))
+    workers = min(workers, len(chunks))
+    pool = OrderedPool(tell_stage, workers=workers)
+    for chunk, told in zip(chunks, pool.map(jobs(c) for c in chunks), strict=True):
         with store.transaction():
             store.assign(
                 Membership(i, sid, dups.get(i), sc.reasons_.get(i)) for sid in chunk for i in touched[sid]
             )
-            for sid in chunk:
-                member_ids = members_of[sid]
-                arts = [by_id[i] for i in member_ids if i in by_id]
-                story = assemble_story(
-                    sid, arts, duplicates={i: dups[i] for i in member_ids if i in dups},
-                    notes={i: notes[i] for i in member_ids if i in notes},
-                )
-                story = tell(story, {a.id: a for a in arts}, reconciler)
-                outlets = sorted({a.outlet for a in arts if a.outlet})
+            for story, outlets in told:
                 store.put_story(story, outlets)
     return report
+
+
+# One story to tell: its id, its articles, which of them are copies of which, their notes.
+StoryJob = tuple[str, list[Article], dict[str, str], dict[str, str]]
+
+
+def tell_stage() -> Callable[[list[StoryJob]], list[tuple[Story, list[str]]]]:
+    """Step 4 for a chunk of stories, built once per process (the gazetteer loads once):
+    each story assembled (events, entities, quotes), reconciled and told, with its outlets."""
+    reconciler = Reconciler()
+
+    def run(jobs: list[StoryJob]) -> list[tuple[Story, list[str]]]:
+        out = []
+        for sid, arts, dups, notes in jobs:
+            story = assemble_story(sid, arts, duplicates=dups, notes=notes)
+            story = tell(story, {a.id: a for a in arts}, reconciler)
+            out.append((story, sorted({a.outlet for a in arts if a.outlet})))
+        return out
+
+    return run
 
 
 def tell(story: Story, articles: dict[str, Article], reconciler: Reconciler) -> Story:

@@ -223,16 +223,23 @@ class Store:
             raise ValueError(f"unknown table {table!r}")
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
-    def articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
-        """Stored articles in insertion order (all, or those with the given ids)."""
+    def articles(self, ids: Iterable[str] | None = None, *, enrichment: bool = True) -> Iterator[Article]:
+        """Stored articles in insertion order (all, or those with the given ids).
+
+        ``enrichment=False`` leaves out what most of a stored article weighs, its
+        mentions, quotes, times and removed furniture (they come back as None / empty),
+        for the stages that read only text, title and dates: clustering a large store
+        then holds a fraction of it in memory.
+        """
+        data = "data" if enrichment else "json_remove(data, '$.mentions', '$.quotes', '$.times', '$.removed')"
         if ids is None:
-            for r in self.conn.execute("SELECT data FROM articles ORDER BY seq"):
+            for r in self.conn.execute(f"SELECT {data} FROM articles ORDER BY seq"):
                 yield Article.from_dict(json.loads(r[0]))
             return
         ids = list(ids)
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            q = f"SELECT data FROM articles WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY seq"
+            q = f"SELECT {data} FROM articles WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY seq"
             for r in self.conn.execute(q, chunk):
                 yield Article.from_dict(json.loads(r[0]))
 
