@@ -52,6 +52,27 @@ def test_a_dead_worker_costs_nothing_and_is_reported() -> None:
     assert pool.note and "worker process failed" in pool.note
 
 
+def _slow_stage() -> object:
+    import time
+
+    def run(batch: list[int]) -> list[int]:
+        if batch[0] > 0:
+            time.sleep(60)  # a long batch still in flight when the caller stops
+        return batch
+
+    return run
+
+
+def test_stopping_early_does_not_wait_for_batches_in_flight() -> None:
+    import time
+
+    gen = OrderedPool(_slow_stage, workers=2).map([[i] for i in range(6)])
+    assert next(gen) == [0]
+    t0 = time.perf_counter()
+    gen.close()  # what Ctrl-C or an error in the caller does to the loop
+    assert time.perf_counter() - t0 < 10
+
+
 def _corpus(path: Path, per_source: int) -> Path:
     rows = []
     for name in SOURCES:

@@ -194,6 +194,10 @@ def build(
     except StorylineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(2) from exc
+    except KeyboardInterrupt:
+        print(f"storyline: interrupted; every batch committed so far stays in {settings.db}, and the "
+              "same command picks up where this one stopped", file=sys.stderr)
+        raise typer.Exit(130) from None
     if not quiet:
         print(
             f"storyline: {report.added} new article(s) ({report.already_stored} already stored, "

@@ -112,6 +112,12 @@ class OrderedPool(Generic[T, R]):
                     for rest in it:
                         yield self._in_process(rest)
                     break
+        except BaseException:
+            # Ctrl-C, an error in the caller, or the caller stopped early (GeneratorExit):
+            # the batches in flight are of no use, so do not wait for them.
+            _terminate(ex)
+            broken = True
+            raise
         finally:
             ex.shutdown(wait=not broken, cancel_futures=True)
 
@@ -122,6 +128,13 @@ class OrderedPool(Generic[T, R]):
 
 
 _END: Any = object()
+
+
+def _terminate(ex: ProcessPoolExecutor) -> None:
+    """Stop the pool's worker processes now (``terminate_workers`` arrives in Python 3.14)."""
+    for proc in list((getattr(ex, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
 
 
 def _failed() -> Future[Any]:
