@@ -106,3 +106,19 @@ def test_two_workers_and_another_hash_seed_build_the_same_store(tmp_path: Path) 
     # several stories: with two workers they are told in worker processes, chunk by chunk
     assert len(one["stories"]) >= 3  # type: ignore[arg-type]
     assert one == two
+
+
+def test_extract_enrich_in_workers_writes_the_same_lines(seeds_dir: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    outs = []
+    for n in (1, 2):
+        out = tmp_path / f"w{n}.jsonl"
+        subprocess.run([sys.executable, "-m", "storyline.cli", "extract", str(seeds_dir), "--enrich",
+                        "--workers", str(n), "-o", str(out), "-q"], check=True, env=env, timeout=600)
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]
+    assert len(outs[0].splitlines()) == 5 and '"quotes": [{' in outs[0]
+    bad = subprocess.run([sys.executable, "-m", "storyline.cli", "extract", str(seeds_dir), "--enrich",
+                          "--workers", "2", "-q"], env={**env, "STORYLINE_SPACY_MODEL": "no_such_model"},
+                         capture_output=True, text=True, timeout=600)
+    assert bad.returncode == 2 and "no_such_model" in bad.stderr

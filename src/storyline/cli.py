@@ -66,6 +66,32 @@ def _open_out(output: Path | None) -> TextIO:
     return open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
 
 
+def _enrich_in_workers(stream: Iterator[Article], settings: Settings, workers: int) -> Iterator[Article]:
+    """``stream`` enriched in ``workers`` processes, in order (``extract --enrich --workers``)."""
+    import importlib.util
+    from functools import partial
+
+    from storyline.pipeline import BATCH, enricher_stage
+    from storyline.workers import OrderedPool
+
+    # Fail here, with the usual message, rather than in every worker.
+    if importlib.util.find_spec(settings.spacy_model) is None:
+        raise StorylineError(f"the spaCy model package {settings.spacy_model!r} is not installed")
+    pool = OrderedPool(partial(enricher_stage, settings), workers=workers)
+
+    def batches() -> Iterator[list[Article]]:
+        batch: list[Article] = []
+        for art in stream:
+            batch.append(art)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    return (art for done in pool.map(batches()) for art in done)
+
+
 @app.command(
     epilog="Examples:\n\n  storyline extract ../shared/seeds\n\n"
     "  storyline extract crawl.warc.gz feeds/*.xml --enrich -o articles.jsonl"
@@ -76,9 +102,13 @@ def extract(
     fmt: Annotated[Format, typer.Option("--format", help="jsonl (one article per line) or json (a list).")] = Format.jsonl,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", help="With --enrich: processes that enrich (default 1, or STORYLINE_WORKERS; 0: one per CPU core). Same output, same order.")] = None,
 ) -> None:
     """Write one clean article per input document (no database)."""
-    settings = Settings.from_env()
+    if workers is not None and workers < 0:
+        print(f"error: --workers must be 0 or more, not {workers}", file=sys.stderr)
+        raise typer.Exit(2)
+    settings = Settings.from_env(workers=workers)
     failed = 0
     written = 0
 
@@ -93,10 +123,16 @@ def extract(
 
     stream: Iterator[Article] = articles()
     if enrich:
-        try:
-            from storyline.enrich import Enricher  # type: ignore[attr-defined,unused-ignore]
+        from storyline.pipeline import resolve_workers
 
-            stream = Enricher(settings).pipe(stream)
+        n = resolve_workers(settings.workers)
+        try:
+            if n <= 1:
+                from storyline.enrich import Enricher  # type: ignore[attr-defined,unused-ignore]
+
+                stream = Enricher(settings).pipe(stream)
+            else:
+                stream = _enrich_in_workers(stream, settings, n)
         except (ImportError, OSError, StorylineError) as exc:
             print(f"error: enrichment unavailable: {exc}", file=sys.stderr)
             raise typer.Exit(2) from exc

@@ -126,6 +126,14 @@ def enrich_stage(settings: Settings, enrich: bool = True) -> Callable[[list[Arti
     return run
 
 
+def enricher_stage(settings: Settings) -> Callable[[list[Article]], list[Article]]:
+    """``Enricher(settings).pipe`` over a batch, built once per process (``extract --enrich``)."""
+    from storyline.enrich import Enricher
+
+    enricher = Enricher(settings)
+    return lambda batch: list(enricher.pipe(batch))
+
+
 def resolve_workers(n: int) -> int:
     """``settings.workers`` as a process count: 0 (or less) means one per CPU core."""
     import os
