@@ -5,6 +5,7 @@ SL      := $(VENV)/bin/storyline
 CORPUS  ?= ../shared/seeds
 OUT     ?= out
 DB      ?= $(OUT)/storyline.db
+WORKERS ?= 1
 
 .PHONY: install run serve test lint typecheck unit bench train-quotes clean
 
@@ -19,7 +20,7 @@ install: $(VENV)/.installed
 run: install
 	@mkdir -p $(OUT)
 	@echo "== storyline build $(CORPUS) -> $(DB)"
-	$(SL) build $(CORPUS) --db $(DB); status=$$?; [ $$status -le 1 ] || exit $$status
+	$(SL) build $(CORPUS) --db $(DB) --workers $(WORKERS); status=$$?; [ $$status -le 1 ] || exit $$status
 	@echo "== stories in $(DB)"
 	$(SL) stories --db $(DB)
 	$(SL) export --db $(DB) --format json -o $(OUT)/dossier.json
