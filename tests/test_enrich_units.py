@@ -84,6 +84,31 @@ def test_quote_spans_are_well_formed(text: str) -> None:
         assert 0 <= s.start <= s.inner_start < s.inner_end <= s.end <= len(text)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("abc DEF")), min_size=1, max_size=400), min_size=1,
+                max_size=20), st.sampled_from([". ", "! ", "? ", " "]), st.booleans(), st.booleans(),
+       st.integers(0, 50))
+def test_overlong_quotes_are_cut_inside_themselves(pieces: list[str], sep: str, long: bool, cue_after: bool,
+                                                   offset: int) -> None:
+    from storyline.enrich.quotes import MAX_QUOTE_CHARS, _bounded
+    from storyline.records import Quote
+
+    body = sep.join(p.strip() or "a" for p in pieces)
+    if long:  # past the limit: the case that must be cut
+        body = (body + sep) * (2 * MAX_QUOTE_CHARS // (len(body) + len(sep)) + 1)
+    text = "X said " + body + " Y said."
+    s, e = 7, len(text) - 8
+    cue = (len(text) - 4, len(text) - 1) if cue_after else (2, 6)
+    q = Quote(None, None, "said", text[s:e], "direct", offset + s, offset + e,
+              cue_start=offset + cue[0], cue_end=offset + cue[1])
+    b = _bounded(text, q, offset)
+    assert q.start <= b.start < b.end <= q.end
+    assert b.end - b.start <= MAX_QUOTE_CHARS
+    assert b.text == text[b.start - offset:b.end - offset]
+    if q.end - q.start <= MAX_QUOTE_CHARS:
+        assert b == q
+
+
 def test_name_keys() -> None:
     assert name_key("Lee Jae Myung", "PERSON") == name_key("Lee Jae-myung", "PERSON") == name_key("jae-myung lee", "PERSON")
     assert name_key("the U.S.", "GPE") == name_key("US", "GPE")
