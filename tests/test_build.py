@@ -88,6 +88,18 @@ def test_rerun_adds_nothing_and_new_articles_join(tmp_path: Path) -> None:
     assert sum(after[k] in set(before.values()) for k in new) >= 0.6 * len(new)
 
 
+def test_progress_reports_each_stage_to_its_total(tmp_path: Path) -> None:
+    bench = load_bench()
+    inp, _gold = bench.write_inputs(bench.load_ecbplus(topics={"1", "3"}), tmp_path)
+    seen: dict[str, list[tuple[int, int | None]]] = {}
+    report = build([str(inp)], db=str(tmp_path / "p.db"), enrich=False,
+                   progress=lambda stage, done, total: seen.setdefault(stage, []).append((done, total)))
+    assert list(seen) == ["reading", "storing", "telling"]
+    assert seen["storing"][-1] == (report.added, report.added)
+    assert seen["telling"][-1] == (report.stories_touched, report.stories_touched)
+    assert [d for d, _ in seen["telling"]] == sorted(d for d, _ in seen["telling"])
+
+
 def test_failures_are_named_and_exit_1(seeds_dir: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     from storyline.cli import app
 

@@ -202,7 +202,7 @@ def build(
             if pool.note:
                 say(f"note: {pool.note}")
         # 3. + 4. cluster whatever is pending (also what a crashed run left behind)
-        cluster_pending(store, settings, report)
+        cluster_pending(store, settings, report, progress=tick)
         report.stories_total = store.count("stories")
     return report
 
@@ -212,8 +212,14 @@ def _hashvalues(a: Article, settings: Settings) -> Any:
     return None if sig is None else sig.hashvalues
 
 
-def cluster_pending(store: Store, settings: Settings, report: BuildReport | None = None) -> BuildReport:
-    """Place the stored articles that have no story yet, and rewrite the stories they touch."""
+def cluster_pending(
+    store: Store, settings: Settings, report: BuildReport | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> BuildReport:
+    """Place the stored articles that have no story yet, and rewrite the stories they touch.
+
+    ``progress("telling", done, total)`` is called as stories are written.
+    """
     report = report or BuildReport()
     members = store.memberships()
     known = {m.article_id: m.story_id for m in members}
@@ -272,6 +278,7 @@ def cluster_pending(store: Store, settings: Settings, report: BuildReport | None
     chunks = list(_chunks(sorted(touched), size))
     workers = min(workers, len(chunks))
     pool = OrderedPool(tell_stage, workers=workers)
+    written = 0
     for chunk, told in zip(chunks, pool.map(jobs(c) for c in chunks), strict=True):
         with store.transaction():
             store.assign(
@@ -279,6 +286,9 @@ def cluster_pending(store: Store, settings: Settings, report: BuildReport | None
             )
             for story, outlets in told:
                 store.put_story(story, outlets)
+        written += len(chunk)
+        if progress:
+            progress("telling", written, len(touched))
     return report
 
 
