@@ -72,24 +72,14 @@ def _enrich_in_workers(stream: Iterator[Article], settings: Settings, workers: i
     from functools import partial
 
     from storyline.pipeline import BATCH, enricher_stage
-    from storyline.workers import OrderedPool
+    from storyline.workers import OrderedPool, batched
 
     # Fail here, with the usual message, rather than in every worker.
     if importlib.util.find_spec(settings.spacy_model) is None:
         raise StorylineError(f"the spaCy model package {settings.spacy_model!r} is not installed")
     pool = OrderedPool(partial(enricher_stage, settings), workers=workers)
 
-    def batches() -> Iterator[list[Article]]:
-        batch: list[Article] = []
-        for art in stream:
-            batch.append(art)
-            if len(batch) == BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    return (art for done in pool.map(batches()) for art in done)
+    return (art for done in pool.map(batched(stream, BATCH)) for art in done)
 
 
 @app.command(
@@ -102,12 +92,9 @@ def extract(
     fmt: Annotated[Format, typer.Option("--format", help="jsonl (one article per line) or json (a list).")] = Format.jsonl,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", "-j", help="With --enrich: processes that enrich (default 1, or STORYLINE_WORKERS; 0: one per CPU core). Same output, same order.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=0, help="With --enrich: processes that enrich (default 1, or STORYLINE_WORKERS; 0: one per CPU core). Same output, same order.")] = None,
 ) -> None:
     """Write one clean article per input document (no database)."""
-    if workers is not None and workers < 0:
-        print(f"error: --workers must be 0 or more, not {workers}", file=sys.stderr)
-        raise typer.Exit(2)
     settings = Settings.from_env(workers=workers)
     failed = 0
     written = 0
@@ -173,7 +160,7 @@ def build(
     db: Annotated[Path | None, typer.Option("--db", help="The store to build into (default: storyline.db).")] = None,
     no_enrich: Annotated[bool, typer.Option("--no-enrich", help="Skip entities/quotes/dates (faster, coarser).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Processes that enrich articles (default 1, or STORYLINE_WORKERS; 0: one per CPU core). Same result for any number.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=0, help="Processes that enrich articles (default 1, or STORYLINE_WORKERS; 0: one per CPU core). Same result for any number.")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (in this process, into --db) or spark (Parquet into --out).")] = "local",
     manifest: Annotated[Path | None, typer.Option("--manifest", help="Spark: a file listing inputs, one path or URI (file://, s3://, https://) per line.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Spark: the folder for the Parquet tables (default: storyline-spark).")] = None,
@@ -198,9 +185,6 @@ def build(
 
     from storyline.pipeline import build as run_build
 
-    if workers is not None and workers < 0:
-        print(f"error: --workers must be 0 or more, not {workers}", file=sys.stderr)
-        raise typer.Exit(2)
     settings = Settings.from_env(db=str(db) if db else None, workers=workers)
     console = Console(stderr=True)
     bars = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

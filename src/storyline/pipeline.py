@@ -28,10 +28,9 @@ is lost and nothing is stored twice.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
 from typing import Any
 
 from storyline.cluster.assemble import assemble_story
@@ -43,7 +42,7 @@ from storyline.reconcile import Reconciler
 from storyline.records import Article, Failure, Story
 from storyline.settings import Settings
 from storyline.store import Membership, Store
-from storyline.workers import OrderedPool
+from storyline.workers import OrderedPool, batched
 
 # One enriched batch: its articles, their MinHash signatures, and a note (why not enriched).
 EnrichedBatch = tuple[list[Article], dict[str, Any], str | None]
@@ -141,12 +140,6 @@ def resolve_workers(n: int) -> int:
     return n if n > 0 else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, n)):
-        yield chunk
-
-
 def build(
     paths: Sequence[str],
     settings: Settings | None = None,
@@ -190,7 +183,7 @@ def build(
             workers = min(resolve_workers(settings.workers), -(-len(todo) // BATCH))
             pool = OrderedPool(partial(enrich_stage, settings, enrich), workers=workers)
             said: set[str] = set()
-            for batch, sigs, note in pool.map(_chunks(todo, BATCH)):
+            for batch, sigs, note in pool.map(batched(todo, BATCH)):
                 if note and note not in said:
                     said.add(note)
                     report.enrich_note = report.enrich_note or note
@@ -275,7 +268,7 @@ def cluster_pending(
     workers = resolve_workers(settings.workers)
     # several chunks per worker, so a worker with a big story does not hold up the rest
     size = STORY_BATCH if workers <= 1 else max(1, min(STORY_BATCH, -(-len(touched) // (4 * workers))))
-    chunks = list(_chunks(sorted(touched), size))
+    chunks = list(batched(sorted(touched), size))
     workers = min(workers, len(chunks))
     pool = OrderedPool(tell_stage, workers=workers)
     written = 0

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -38,6 +39,13 @@ def _run(batch: Any) -> Any:
     if _STAGE is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("worker stage not initialised")
     return _STAGE(batch)
+
+
+def batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``n`` (the last one shorter): ``itertools.batched`` before 3.12."""
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
 
 
 class OrderedPool(Generic[T, R]):

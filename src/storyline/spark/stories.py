@@ -49,6 +49,7 @@ from storyline.cluster.stories import StoryClusterer
 from storyline.dedup import Deduplicator, dedup_bucket, signature
 from storyline.records import Article, Story
 from storyline.settings import Settings
+from storyline.workers import batched
 
 # Articles featurised per call: bounds executor memory (two sparse count matrices).
 CHUNK = 512
@@ -85,17 +86,6 @@ def merge_doc_freq(a: DocFreq, b: DocFreq) -> DocFreq:
     return DocFreq(a.n_docs + b.n_docs, a.words + b.words, a.names + b.names)
 
 
-def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for it in items:
-        chunk.append(it)
-        if len(chunk) >= n:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _digest(b: bytes) -> str:
     return hashlib.blake2b(b, digest_size=8).hexdigest()
 
@@ -108,7 +98,7 @@ def doc_freq_partition(rows: Iterable[str], settings_dict: dict[str, Any]) -> It
     """One partition's document frequencies (article JSON in), counted with the local code."""
     fz = featurizer_of(make_clusterer(Settings(**settings_dict)))
     df = DocFreq()
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in batched(rows, CHUNK):
         words, names = fz.counts([_article(r) for r in chunk])
         df.add(words, names)
     if df.words is not None:
@@ -145,7 +135,7 @@ def keys_partition(
     dedup = make_deduplicator(settings)
     fz = featurizer_of(clusterer)
     lsh = MinHashLSH(threshold=dedup.threshold, num_perm=dedup.num_perm)
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in batched(rows, CHUNK):
         arts = [_article(data) for _, data in chunk]
         words, names = fz.counts(arts)
         x = fz.vectors(words, names, df)
