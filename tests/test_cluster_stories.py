@@ -155,3 +155,49 @@ def test_number_features_are_opt_in() -> None:
     _, with_numbers = Featurizer(numbers=True).counts(arts)
     assert with_numbers.nnz > plain.nnz
     assert Featurizer().numbers is False
+
+
+def _weight(fz: Featurizer, row: object, word: str) -> float:
+    idx = int(fz._words.transform([word]).indices[0])
+    return float(row[0, idx])  # type: ignore[index]
+
+
+def test_background_prior_tells_common_from_rare_words_in_a_tiny_corpus() -> None:
+    # Three articles: "said" and "Teixeira" each occur in one of them, so the corpus alone gives
+    # them the same IDF. wordfreq's frequencies know "said" is everywhere.
+    arts = [
+        Article(id="a", source="", text="Mark Teixeira said the deal was done after a long night of talks."),
+        Article(id="b", source="", text="The storm closed schools across the county on Tuesday morning."),
+        Article(id="c", source="", text="Shares fell sharply as investors weighed the central bank decision."),
+    ]
+    from storyline.cluster.features import DocFreq
+
+    for background, expect_rarer in ((False, False), (True, True)):
+        fz = Featurizer(background=background)
+        w, n = fz.counts(arts)
+        df = DocFreq()
+        df.add(w, n)
+        row = fz.vectors(w, n, df).tocsr()[0]
+        rare, common = _weight(fz, row, "teixeira"), _weight(fz, row, "said")
+        assert (rare > 1.5 * common) is expect_rarer, (background, rare, common)
+
+
+def test_background_prior_fades_in_a_large_corpus() -> None:
+    import numpy as np
+
+    from storyline.cluster.background import background
+    from storyline.cluster.features import DocFreq
+
+    fz = Featurizer()
+    bg = background(fz._words, fz._names)
+    said = int(fz._words.transform(["said"]).indices[0])
+    assert bg.words[said] > 0.3 * bg.docs  # "said" is in a third of the background's documents or more
+    counts = np.zeros_like(bg.words, dtype=np.int64)
+    counts[said] = 10_000  # "said" in a tenth of 100k articles
+    big = DocFreq(n_docs=100_000, words=counts, names=None)
+    plain, with_prior = big.idf(counts)[said], big.idf(counts, bg.words, bg.docs)[said]
+    assert abs(with_prior - plain) / plain < 0.02
+    # ...while in ten documents the prior decides: one occurrence no longer means "rare".
+    small = DocFreq(n_docs=10, words=counts, names=None)
+    counts[said] = 1
+    assert small.idf(counts, bg.words, bg.docs)[said] < 0.8 * small.idf(counts)[said]

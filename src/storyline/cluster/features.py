@@ -5,7 +5,9 @@ known in advance. scikit-learn's ``HashingVectorizer`` maps words to a fixed
 space without a fitted vocabulary; the IDF is kept separately as document
 frequency counts (``DocFreq``) that grow with the corpus and can be rebuilt
 from the stored articles. This is the "HashingVectorizer + stored IDF" recipe
-scikit-learn recommends for out-of-core text work.
+scikit-learn recommends for out-of-core text work. A background prior from
+wordfreq's word frequencies (``background.py``) is added to those counts, so a
+small corpus still knows which words are common.
 
 Names weigh more than words: two stories of the same kind (two celebrities
 entering rehab, two earthquakes) share their vocabulary and differ in who and
@@ -29,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 
+from storyline.cluster.background import background as background_prior
 from storyline.records import Article
 
 N_WORD_FEATURES = 2**20
@@ -236,9 +239,12 @@ class DocFreq:
         self.names += np.bincount(name_counts.indices, minlength=name_counts.shape[1])
         self.n_docs += word_counts.shape[0]
 
-    def idf(self, counts: np.ndarray) -> np.ndarray:
-        """Smoothed IDF: ln((1 + n) / (1 + df)) + 1."""
-        return np.log((1.0 + self.n_docs) / (1.0 + counts)) + 1.0
+    def idf(self, counts: np.ndarray, prior: np.ndarray | None = None, prior_docs: float = 0.0) -> np.ndarray:
+        """Smoothed IDF: ln((1 + n) / (1 + df)) + 1; with a background ``prior`` (pseudo
+        document counts worth ``prior_docs`` documents, see ``background.py``) added to both."""
+        if prior is None:
+            return np.log((1.0 + self.n_docs) / (1.0 + counts)) + 1.0
+        return np.log((1.0 + self.n_docs + prior_docs) / (1.0 + counts + prior)) + 1.0
 
 
 class Featurizer:
@@ -265,6 +271,11 @@ class Featurizer:
         consistent across articles; the loss is coverage: the mentions miss the
         headline's names and the single name words ("Teixeira") that tie
         articles together, and add nothing the capitalised phrases lack.
+    background : add wordfreq's background document frequencies to the
+        corpus's own (``background.py``), so IDF is meaningful in a small
+        corpus. On by default: on ECB+ dev clustered in topic folds it raised
+        B3-F1 from 0.854 to 0.877 (thirds) and 0.862 to 0.896 (sixths), and
+        0.902 to 0.906 on the whole set (mean of four orders).
     numbers : add ``number_keys`` (counted figures, decimals, codes) to the
         name features. Off by default: on ECB+ dev (StoryClusterer alone, mean
         B3-F1 over the id order and four random orders) all keys scored 0.901,
@@ -277,7 +288,7 @@ class Featurizer:
     def __init__(
         self, name_weight: float = 0.5, lead_chars: int = 3000, years: bool = True,
         ngrams: int = 1, lead_repeat: int = 1, use_enrichment: bool = False,
-        numbers: bool = False,
+        numbers: bool = False, background: bool = True,
     ) -> None:
         self.name_weight = name_weight
         self.years = years
@@ -286,6 +297,7 @@ class Featurizer:
         self.lead_chars = lead_chars
         self.use_enrichment = use_enrichment
         self.numbers = numbers
+        self.background = background
         self._words = HashingVectorizer(
             n_features=N_WORD_FEATURES, alternate_sign=False, norm=None,
             stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w'’-]*[^\W_]\b",
@@ -318,8 +330,14 @@ class Featurizer:
         apart, then weighted so names make up ``name_weight`` of the squared norm
         (the cosine of two articles is then about (1 - w) * words + w * names)."""
         assert df.words is not None and df.names is not None
-        w = _unit_rows(_tfidf(word_counts, df.idf(df.words)))
-        n = _unit_rows(_tfidf(name_counts, df.idf(df.names)))
+        if self.background:
+            bg = background_prior(self._words, self._names)
+            w_idf = df.idf(df.words, bg.words, bg.docs)
+            n_idf = df.idf(df.names, bg.names, bg.docs)
+        else:
+            w_idf, n_idf = df.idf(df.words), df.idf(df.names)
+        w = _unit_rows(_tfidf(word_counts, w_idf))
+        n = _unit_rows(_tfidf(name_counts, n_idf))
         has_names = np.diff(n.indptr) > 0
         # An article without names is all words (weights keep the row of unit length).
         ww = np.where(has_names, math.sqrt(1.0 - self.name_weight), 1.0)
