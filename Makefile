@@ -48,8 +48,10 @@ test: lint typecheck unit
 bench: install
 	$(PY) bench/run_all.py
 
-# Rebuilds src/storyline/enrich/models/quotes.crfsuite from the PolNeAR train split (deterministic).
+# Rebuilds src/storyline/enrich/models/quotes.crfsuite and quotes_lstm.npz from the PolNeAR train
+# split (deterministic). PyTorch (the `train` extra, pinned 2.13.0) is needed for the LSTM only.
 train-quotes: install
+	$(VENV)/bin/pip install -q -e '.[train]'
 	$(PY) bench/train_quotes.py
 
 clean:

@@ -6,12 +6,14 @@ Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-s
    scorer's gold format: per article, one record per attribution relation with ``source``,
    ``cue``, ``content`` strings (discontinuous spans joined by one space) and their spans.
 2. Enrich every article text with storyline's Enricher (publication date from metadata.tsv).
-3. Score four times: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim
+3. Score six times: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim
    Jin-a", "Lee" becomes "Lee Jae-myung"); with the speaker's surface span from the text (what
    PolNeAR annotates); the rule system alone (``use_model=False``, surface span), the
    baseline the trained tagger (bench/train_quotes.py) must beat; and the tagger without
    joining the pieces of a quote broken by its attribution (enrichment joins them:
-   '"A," he said, "B"' is one content "A, B", as PolNeAR annotates it, see ``join_pieces``).
+   '"A," he said, "B"' is one content "A, B", as PolNeAR annotates it, see ``join_pieces``);
+   the CRF alone, without the recurrent tagger it is averaged with (``quotes_nn``); and the
+   gold labels read back through the same token encoding and linking (the ceiling).
    All go to bench/results/quotes.json.
 4. Sort every gold content the shipped system misses by what went wrong (:func:`content_errors`:
    no overlap at all, a discontinuous gold content, or a boundary off at the start or the end),
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
@@ -40,6 +43,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 from storyline.enrich import Enricher  # noqa: E402
 from storyline.enrich.nlp import PARSE_BATCH, enrich_doc  # noqa: E402
 from storyline.enrich.quotes import extract_quotes  # noqa: E402
+from storyline.enrich.quotes_crf import QuoteTagger  # noqa: E402
 from storyline.records import Article  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 
@@ -169,6 +173,27 @@ def cue_stats() -> None:
         print(n, cue)
 
 
+class OracleTagger:
+    """A stand-in for ``QuoteTagger`` whose spans are the gold labels of the article.
+
+    What the linking and quote-building steps make of perfect token labels: the most the
+    taggers could reach under this encoding (one BIO label per token, so nested attributions
+    cut their outer content; discontinuous contents are pieces).
+    """
+
+    def __init__(self, gold: dict[str, list[dict]], articles: list[Article]) -> None:
+        import train_quotes
+
+        self._spans = {a.text: train_quotes.gold_spans(gold[a.id]) for a in articles}
+
+    def links(self, doc: Any, in_quote: Any, rule_tags: Any) -> Any:
+        from storyline.enrich.quotes_crf import bio_from_char_spans, decode, link_spans, paragraphs
+
+        tags = bio_from_char_spans(doc, self._spans.get(doc.text, []))
+        spans = [s for para in paragraphs(doc) for s in decode(para, [tags[t.i] for t in para])]
+        return link_spans(doc, spans)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="dev", choices=["dev", "train"])
@@ -196,6 +221,15 @@ def main(argv: list[str] | None = None) -> int:
     unjoined = [a.replace(quotes=tuple(extract_quotes(d, a.mentions or (), tagger=enricher.quote_tagger,
                                                       join=False)))
                 for a, d in zip(enriched, docs, strict=True)]
+    # the CRF alone (its own Viterbi labels), without the recurrent tagger it is averaged with
+    crf = QuoteTagger(lstm_path=None) if enricher.quote_tagger is not None else None
+    crf_only = [a.replace(quotes=tuple(extract_quotes(d, a.mentions or (), tagger=crf, use_model=crf is not None,
+                                                      join=True)))
+                for a, d in zip(enriched, docs, strict=True)]
+    # the gold labels read back through the taggers' token encoding and linking: the ceiling
+    oracle = OracleTagger(gold, articles)
+    ceiling = [a.replace(quotes=tuple(extract_quotes(d, a.mentions or (), tagger=oracle, join=True)))  # type: ignore[arg-type]
+               for a, d in zip(enriched, docs, strict=True)]
     with tempfile.TemporaryDirectory() as tmp:
         gpath, ipath = os.path.join(tmp, "gold.json"), os.path.join(tmp, "inputs.jsonl")
         with open(gpath, "w", encoding="utf-8") as fh:
@@ -204,9 +238,11 @@ def main(argv: list[str] | None = None) -> int:
             for a in articles:
                 fh.write(json.dumps({"id": a.id, "maintext": a.text}) + "\n")
         results = {}
-        for mode in ("shipped", "surface", "rules_surface", "unjoined_surface"):
+        for mode in ("shipped", "surface", "rules_surface", "unjoined_surface", "crf_only_surface",
+                     "gold_tags_surface"):
             ppath = os.path.join(tmp, f"pred-{mode}.jsonl")
-            preds = rules if mode == "rules_surface" else unjoined if mode == "unjoined_surface" else enriched
+            preds = {"rules_surface": rules, "unjoined_surface": unjoined,
+                     "crf_only_surface": crf_only, "gold_tags_surface": ceiling}.get(mode, enriched)
             with open(ppath, "w", encoding="utf-8") as fh:
                 for a in preds:
                     d = a.to_dict()
@@ -222,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         "exact_f1": {m: {f: results[m]["exact"][f]["f1"] if "exact" in results[m] else None
                          for f in ("source", "cue", "content")} for m in results},
         "content_errors": {"shipped": content_errors(enriched, gold), "rules": content_errors(rules, gold),
-                           "unjoined": content_errors(unjoined, gold)},
+                           "unjoined": content_errors(unjoined, gold), "crf_only": content_errors(crf_only, gold)},
         "scores": results,
     }
     os.makedirs(os.path.dirname(args.out), exist_ok=True)

@@ -32,10 +32,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from spacy.tokens import Doc, Token
+
+from storyline.enrich.quotes_nn import LABELS as LSTM_LABELS
+from storyline.enrich.quotes_nn import MODEL_PATH as LSTM_PATH
+from storyline.enrich.quotes_nn import LstmTagger, ensemble, viterbi
 
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "quotes.crfsuite")
 LABELS = ("S", "C", "Q")
+# The CRF's share when its marginals are averaged with the recurrent tagger's probabilities
+# (quotes_nn.ensemble). 0.5: on PolNeAR dev, exact F1 source/cue/content 74.5/70.4/53.2 for
+# the LSTM alone (0.0), 75.6/68.8/52.3 for the CRF's own Viterbi labels, 76.0/71.5/54.0 at 0.5.
+CRF_WEIGHT = 0.5
 
 # Verbs (and nouns) whose dependants are sources and contents: the rule system's cue lemmas
 # plus the frequent non-speech cues of PolNeAR train (counted with bench_quotes.py --cue-stats).
@@ -96,13 +105,14 @@ def _shape(text: str) -> str:
 
 
 def token_features(doc: Doc, para: Sequence[Token], in_quote: Sequence[bool],
-                   rule_tags: Sequence[str]) -> list[list[str]]:
+                   rule_tags: Sequence[str], own: list[list[str]] | None = None) -> list[list[str]]:
     """The CRF features of one paragraph's tokens (step 1 of the module docstring).
 
     ``in_quote[i]`` and ``rule_tags[i]`` are per token of ``doc`` (by ``token.i``): inside a
     quotation, and the rule system's BIO label (``O`` when it has none). Features are CRFsuite
     attribute strings ("w:said"; a flag is its bare name), built as strings because that is
-    the fastest input ``pycrfsuite`` takes.
+    the fastest input ``pycrfsuite`` takes. ``own``, when given, receives each token's own
+    features, without its neighbours' (what the recurrent tagger reads).
     """
     n_doc = len(doc)
     base: list[list[str]] = []
@@ -139,6 +149,8 @@ def token_features(doc: Doc, para: Sequence[Token], in_quote: Sequence[bool],
         base.append(f)
         near.append({"w": lower, "p": tag, "r": rtag, "l": lemma, "d": dep, "q": "1" if quoted else "",
                      "path": dep_child})
+    if own is not None:
+        own.extend(base)
     out: list[list[str]] = []
     n = len(base)
     for k in range(n):
@@ -313,12 +325,17 @@ class QuoteTagger:
         links = tagger.links(doc, in_quote, rule_tags)
     """
 
-    def __init__(self, path: str = MODEL_PATH) -> None:
+    def __init__(self, path: str = MODEL_PATH, lstm_path: str | None = LSTM_PATH,
+                 crf_weight: float = CRF_WEIGHT) -> None:
         import pycrfsuite  # imported here: importing storyline must not need the extension
 
         self.path = path
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(path)
+        self._crf_labels = [lab for lab in LSTM_LABELS if lab in set(self._tagger.labels())]
+        # The recurrent tagger, when its weights are there; None: the CRF decides alone.
+        self.lstm = LstmTagger(lstm_path) if lstm_path and LstmTagger.available(lstm_path) else None
+        self.crf_weight = crf_weight
 
     @staticmethod
     def available(path: str = MODEL_PATH) -> bool:
@@ -327,12 +344,26 @@ class QuoteTagger:
         return os.path.exists(path) and importlib.util.find_spec("pycrfsuite") is not None
 
     def spans(self, doc: Doc, in_quote: Sequence[bool], rule_tags: Sequence[str]) -> list[TokenSpan]:
-        """The tagged source/cue/content spans of ``doc`` (steps 1 and 2)."""
+        """The tagged source/cue/content spans of ``doc`` (steps 1 and 2).
+
+        With the recurrent tagger loaded, each token's label probabilities are the weighted
+        mean of the two models' (``crf_weight`` for the CRF's marginals) and a constrained
+        Viterbi pass reads the labels; without it, the CRF's own Viterbi labels are used.
+        """
+        paras = list(paragraphs(doc))
+        owns: list[list[list[str]]] = [[] for _ in paras]
+        feats = [token_features(doc, para, in_quote, rule_tags, own) for para, own in zip(paras, owns, strict=True)]
+        if self.lstm is None or doc.tensor is None or len(doc.tensor) != len(doc):
+            return [s for para, f in zip(paras, feats, strict=True) for s in decode(para, self._tagger.tag(f))]
+        logps = self.lstm.log_probs(owns, [doc.tensor[[t.i for t in para]] for para in paras])
         out: list[TokenSpan] = []
-        for para in paragraphs(doc):
-            feats = token_features(doc, para, in_quote, rule_tags)
-            tags = self._tagger.tag(feats)
-            out.extend(decode(para, tags))
+        for para, f, logp in zip(paras, feats, logps, strict=True):
+            marg = np.zeros_like(logp)
+            self._tagger.set(f)
+            for lab in self._crf_labels:
+                col = LSTM_LABELS.index(lab)
+                marg[:, col] = [self._tagger.marginal(lab, t) for t in range(len(para))]
+            out.extend(decode(para, viterbi(ensemble(logp, marg, self.crf_weight))))
         return out
 
     def links(self, doc: Doc, in_quote: Sequence[bool], rule_tags: Sequence[str]) -> list[Link]:

@@ -1,0 +1,187 @@
+"""A recurrent attribution tagger, run in NumPy, that reads whole paragraphs.
+
+Why beside the CRF of :mod:`storyline.enrich.quotes_crf`: the CRF sees each token through a
+window of two neighbours, so where a long content ends, or whether a clause twenty words
+after "said" is still reported speech, is only visible through its transition weights. A
+bidirectional LSTM carries the whole paragraph to every token. Its inputs are what the
+enricher already has, so it costs no second parse:
+
+- spaCy's own contextual token vectors (``doc.tensor``, the ``tok2vec`` output the tagger and
+  parser read, 96 numbers per token);
+- the CRF's per-token feature strings (word, lemma, tags, dependency path to the nearest
+  cue-like verb, in-quotation flag, the rule system's label), summed as a bag of learned
+  embeddings: the neighbour features are left out, since the LSTM sees the neighbours.
+
+Its label scores are averaged with the CRF's marginals (:func:`ensemble`), and the labels are
+read off with a Viterbi pass that allows ``I-X`` only after ``B-X``/``I-X``. On PolNeAR dev
+that ensemble beats either model alone (figures in the README and ``bench/results/quotes.json``).
+
+Why NumPy and hand-written: PyTorch trains the model (``bench/train_quotes.py``, the
+``train`` extra), but at run time it would add a multi-hundred-MB dependency for one small
+recurrent layer. The forward pass is a few matrix products per time step, batched over the
+paragraphs of an article, with the gate order of ``torch.nn.LSTM`` (input, forget, cell,
+output); ``tests/test_quotes_nn.py`` checks it against PyTorch when PyTorch is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.special import expit
+
+MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "quotes_lstm.npz")
+LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
+# The CRF features the LSTM reads: the token's own ones (the neighbour features carry an
+# offset prefix "-2:", "-1:", "1:", "2:").
+_NEIGHBOUR_PREFIXES = ("-2:", "-1:", "1:", "2:")
+
+
+def own_features(feats: Sequence[str]) -> list[str]:
+    """The token's own CRF feature strings, without the neighbours' (see the module docstring)."""
+    return [f for f in feats if not f.startswith(_NEIGHBOUR_PREFIXES)]
+
+
+def _allowed() -> tuple[np.ndarray, np.ndarray]:
+    """Transition penalties (0 allowed, -inf-like not) and the labels a paragraph may start with."""
+    trans = np.zeros((len(LABELS), len(LABELS)))
+    for j, to in enumerate(LABELS):
+        if to.startswith("I-"):
+            for i, frm in enumerate(LABELS):
+                if frm == "O" or frm[2:] != to[2:]:
+                    trans[i, j] = -1e9
+    start = np.array([0.0 if not lab.startswith("I-") else -1e9 for lab in LABELS])
+    return trans, start
+
+
+_TRANS, _START = _allowed()
+_VALID_NEXT, _VALID_START = _TRANS == 0, _START == 0
+
+
+def viterbi(logp: np.ndarray) -> list[str]:
+    """The best BIO label sequence under ``logp`` (tokens x LABELS) where ``I-X`` follows ``X``."""
+    best = logp.argmax(axis=1)
+    if _VALID_START[best[0]] and _VALID_NEXT[best[:-1], best[1:]].all():
+        return [LABELS[k] for k in best]  # the unconstrained best path is allowed: it is the answer
+    n = len(logp)
+    score = _START + logp[0]
+    back = np.zeros((n, len(LABELS)), dtype=np.int64)
+    for t in range(1, n):
+        s = score[:, None] + _TRANS
+        back[t] = s.argmax(0)
+        score = s.max(0) + logp[t]
+    path = [int(score.argmax())]
+    for t in range(n - 1, 0, -1):
+        path.append(int(back[t][path[-1]]))
+    return [LABELS[k] for k in reversed(path)]
+
+
+def lstm_batch(seqs: Sequence[np.ndarray], w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
+    """One LSTM direction over several sequences at once (``torch.nn.LSTM`` arithmetic).
+
+    ``seqs`` are (length, input) arrays; each comes back as (length, hidden). They are
+    stepped together, longest first, and a sequence leaves the batch after its last step
+    (as ``pack_padded_sequence`` does), so the work is the sum of the lengths, not the
+    number of sequences times the longest. One logistic call per step serves all four
+    gates: the cell gate's rows are doubled, since ``tanh(x) = 2 * expit(2x) - 1``.
+    """
+    hid = w_hh.shape[1]
+    scale = np.ones((4 * hid, 1), dtype=np.float32)
+    scale[2 * hid:3 * hid] = 2.0
+    w_ih, w_hh, b = w_ih * scale, w_hh * scale, b * scale[:, 0]
+    order = sorted(range(len(seqs)), key=lambda k: -len(seqs[k]))
+    lengths = [len(seqs[k]) for k in order]
+    n_max = lengths[0] if lengths else 0
+    xw = np.zeros((len(seqs), n_max, 4 * hid), dtype=np.float32)
+    for row, k in enumerate(order):
+        xw[row, : len(seqs[k])] = seqs[k] @ w_ih.T + b  # every step's input product at once
+    h = np.zeros((len(seqs), hid), dtype=np.float32)
+    c = np.zeros_like(h)
+    out = np.zeros((len(seqs), n_max, hid), dtype=np.float32)
+    w_hh_t = np.ascontiguousarray(w_hh.T)
+    active = len(seqs)
+    for t in range(n_max):
+        if lengths[active - 1] <= t:
+            while lengths[active - 1] <= t:
+                active -= 1
+            h, c = h[:active], c[:active]  # the rows still running are the first ones: views
+        g = expit(xw[:active, t] + h @ w_hh_t)
+        c = g[:, hid:2 * hid] * c + g[:, :hid] * (2.0 * g[:, 2 * hid:3 * hid] - 1.0)
+        h = g[:, 3 * hid:] * np.tanh(c)
+        out[:active, t] = h
+    result: list[np.ndarray] = [np.empty(0)] * len(seqs)
+    for row, k in enumerate(order):
+        result[k] = out[row, : len(seqs[k])]
+    return result
+
+
+class LstmTagger:
+    """The trained BiLSTM (weights in ``models/quotes_lstm.npz``), loaded once and passed around.
+
+    ``log_probs(feats, vectors)`` gives per-token log-probabilities over :data:`LABELS` for
+    several paragraphs at once: ``feats`` holds each paragraph's per-token CRF feature
+    strings, ``vectors`` its rows of ``doc.tensor``.
+    """
+
+    def __init__(self, path: str = MODEL_PATH) -> None:
+        with np.load(path, allow_pickle=False) as z:
+            self.vocab = {f: i + 1 for i, f in enumerate(json.loads(str(z["vocab"])))}
+            self.embed = z["embed"].astype(np.float32)
+            self.layers = []
+            k = 0
+            while f"l{k}_w_ih" in z:
+                self.layers.append({d: (z[f"l{k}{d}_w_ih"].astype(np.float32), z[f"l{k}{d}_w_hh"].astype(np.float32),
+                                        z[f"l{k}{d}_b"].astype(np.float32)) for d in ("", "_rev")})
+                k += 1
+            self.out_w = z["out_w"].astype(np.float32)
+            self.out_b = z["out_b"].astype(np.float32)
+            self.tensor_width = int(z["tensor_width"])
+        from threadpoolctl import ThreadpoolController
+
+        self._blas = ThreadpoolController()  # finds the BLAS libraries once, not per call
+
+    @staticmethod
+    def available(path: str = MODEL_PATH) -> bool:
+        """Whether the weights file exists (it is absent before ``make train-quotes``)."""
+        return os.path.exists(path)
+
+    def _inputs(self, feats: Sequence[Sequence[str]], vectors: np.ndarray) -> np.ndarray:
+        ids: list[int] = []
+        starts: list[int] = []
+        vocab = self.vocab
+        for fs in feats:
+            starts.append(len(ids))
+            # The neighbours' features are never in the vocabulary (own_features built it).
+            ids.extend([k for k in map(vocab.get, fs) if k] or [0])
+        bag = np.add.reduceat(self.embed[np.asarray(ids)], np.asarray(starts), axis=0)
+        if vectors.shape[1] != self.tensor_width:
+            raise ValueError(f"doc.tensor has {vectors.shape[1]} columns; the model was trained on "
+                             f"{self.tensor_width} (another spaCy model?)")
+        return np.concatenate([bag, vectors.astype(np.float32)], axis=1)
+
+    def log_probs(self, feats: Sequence[Sequence[Sequence[str]]], vectors: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Per paragraph, a (tokens x LABELS) array of log-probabilities."""
+        if not feats:
+            return []
+        xs = [self._inputs(f, v) for f, v in zip(feats, vectors, strict=True)]
+        # The products are small (tens of rows): BLAS threads only wait on each other, and
+        # on a busy machine they spin (measured: 10x slower with two threads beside a load).
+        with self._blas.limit(limits=1, user_api="blas"):
+            for layer in self.layers:
+                fw = lstm_batch(xs, *layer[""])
+                bw = lstm_batch([x[::-1] for x in xs], *layer["_rev"])
+                xs = [np.concatenate([a, r[::-1]], axis=1) for a, r in zip(fw, bw, strict=True)]
+        out = []
+        for x in xs:
+            z = x @ self.out_w.T + self.out_b
+            z -= z.max(axis=1, keepdims=True)
+            out.append(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+        return out
+
+
+def ensemble(lstm_logp: np.ndarray, crf_marginals: np.ndarray, crf_weight: float) -> np.ndarray:
+    """Log of the weighted mean of the two models' label probabilities (tokens x LABELS)."""
+    p = (1.0 - crf_weight) * np.exp(lstm_logp) + crf_weight * crf_marginals
+    return np.log(p + 1e-9)

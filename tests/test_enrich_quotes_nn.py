@@ -1,0 +1,120 @@
+"""The recurrent quote tagger: its NumPy LSTM, its constrained decoding, the shipped weights."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from storyline.enrich.quotes import extract_quotes
+from storyline.enrich.quotes_crf import QuoteTagger
+from storyline.enrich.quotes_nn import LABELS, MODEL_PATH, LstmTagger, ensemble, lstm_batch, viterbi
+
+
+def _sig(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _reference_lstm(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One sequence, one step at a time, written from the LSTM equations (gates i, f, g, o)."""
+    hid = w_hh.shape[1]
+    h, c, out = np.zeros(hid), np.zeros(hid), []
+    for t in range(len(x)):
+        z = w_ih @ x[t] + w_hh @ h + b
+        i, f, g, o = _sig(z[:hid]), _sig(z[hid:2 * hid]), np.tanh(z[2 * hid:3 * hid]), _sig(z[3 * hid:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        out.append(h)
+    return np.array(out)
+
+
+def test_batched_lstm_equals_one_sequence_at_a_time() -> None:
+    rng = np.random.default_rng(1)
+    n_in, hid = 5, 4
+    w_ih = rng.normal(size=(4 * hid, n_in)).astype(np.float32)
+    w_hh = rng.normal(size=(4 * hid, hid)).astype(np.float32)
+    b = rng.normal(size=4 * hid).astype(np.float32)
+    # unsorted lengths, a one-token sequence and two of equal length: the batch shrinks as they end
+    seqs = [rng.normal(size=(n, n_in)).astype(np.float32) for n in (3, 9, 1, 9, 6)]
+    got = lstm_batch(seqs, w_ih, w_hh, b)
+    for s, g in zip(seqs, got, strict=True):
+        assert g.shape == (len(s), hid)
+        np.testing.assert_allclose(g, _reference_lstm(s, w_ih, w_hh, b), atol=1e-5)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch not installed (the train extra)")
+def test_numpy_forward_pass_equals_torch() -> None:
+    import torch
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(6, 5, batch_first=True, bidirectional=True)
+    x = torch.randn(1, 7, 6)
+    want = lstm(x)[0][0].detach().numpy()
+    sd = {k: v.detach().numpy() for k, v in lstm.state_dict().items()}
+    seq = x[0].numpy()
+    fw = lstm_batch([seq], sd["weight_ih_l0"], sd["weight_hh_l0"], sd["bias_ih_l0"] + sd["bias_hh_l0"])[0]
+    bw = lstm_batch([seq[::-1]], sd["weight_ih_l0_reverse"], sd["weight_hh_l0_reverse"],
+                    sd["bias_ih_l0_reverse"] + sd["bias_hh_l0_reverse"])[0][::-1]
+    np.testing.assert_allclose(np.concatenate([fw, bw], axis=1), want, atol=1e-5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 12), st.just(len(LABELS))),
+              elements=st.floats(-20, 0, allow_nan=False)))
+def test_viterbi_never_continues_a_span_it_did_not_open(logp: np.ndarray) -> None:
+    tags = viterbi(logp)
+    assert len(tags) == len(logp)
+    prev = "O"
+    for tag in tags:
+        if tag.startswith("I-"):
+            assert prev != "O" and prev[2:] == tag[2:], tags
+        prev = tag
+
+
+def test_viterbi_prefers_the_best_valid_path() -> None:
+    lp = np.log(np.full((3, len(LABELS)), 1e-3))
+    lp[0, LABELS.index("O")] = lp[1, LABELS.index("I-Q")] = lp[2, LABELS.index("I-Q")] = 0.0
+    # O then I-Q is not allowed: the best valid reading opens the content at token 1
+    assert viterbi(lp) == ["O", "B-Q", "I-Q"]
+
+
+def test_ensemble_is_a_weighted_mean_of_probabilities() -> None:
+    a = np.log(np.array([[0.9, 0.1, 0, 0, 0, 0, 0]]) + 1e-12)
+    m = np.array([[0.1, 0.9, 0, 0, 0, 0, 0]])
+    p = np.exp(ensemble(a, m, 0.25))
+    np.testing.assert_allclose(p[0, :2], [0.7, 0.3], atol=1e-6)
+
+
+@pytest.mark.skipif(not (LstmTagger.available() and QuoteTagger.available()), reason="models not trained")
+def test_shipped_lstm_is_small_and_used(nlp: Any) -> None:
+    assert Path(MODEL_PATH).stat().st_size < 5_000_000
+    both = QuoteTagger()
+    assert both.lstm is not None and both.lstm.tensor_width == 96
+    crf_only = QuoteTagger(lstm_path=None)
+    assert crf_only.lstm is None
+    doc = nlp('"We will not accept this," said Kim Jin-a, a spokeswoman for the ministry.\n\n'
+              "The ministry said it would lodge a protest with Tokyo on Monday.")
+    for tagger in (both, crf_only):
+        quotes = {q.text: q for q in extract_quotes(doc, (), tagger=tagger)}
+        direct = quotes["We will not accept this"]
+        assert (direct.cue, direct.kind) == ("said", "direct")
+        assert (direct.speaker_name or "").startswith("Kim Jin-a")
+        indirect = quotes["it would lodge a protest with Tokyo on Monday"]
+        assert (indirect.cue, indirect.kind) == ("said", "indirect")
+    logps = both.lstm.log_probs([[["w:said"]]], [np.zeros((1, 96), dtype=np.float32)])
+    assert logps[0].shape == (1, len(LABELS))
+    np.testing.assert_allclose(np.exp(logps[0]).sum(), 1.0, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    spacy = pytest.importorskip("spacy")
+    from storyline.settings import Settings
+
+    return spacy.load(Settings().spacy_model)
