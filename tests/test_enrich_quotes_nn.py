@@ -14,7 +14,15 @@ from hypothesis.extra.numpy import arrays
 
 from storyline.enrich.quotes import extract_quotes
 from storyline.enrich.quotes_crf import QuoteTagger
-from storyline.enrich.quotes_nn import LABELS, MODEL_PATH, LstmTagger, ensemble, lstm_batch, viterbi
+from storyline.enrich.quotes_nn import (
+    LABELS,
+    MODEL_PATH,
+    LstmTagger,
+    bilstm_batch,
+    ensemble,
+    segments,
+    viterbi,
+)
 
 
 def _sig(x: np.ndarray) -> np.ndarray:
@@ -34,18 +42,22 @@ def _reference_lstm(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b: np.nda
     return np.array(out)
 
 
-def test_batched_lstm_equals_one_sequence_at_a_time() -> None:
+def _weights(rng: np.random.Generator, n_in: int, hid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (rng.normal(size=(4 * hid, n_in)).astype(np.float32), rng.normal(size=(4 * hid, hid)).astype(np.float32),
+            rng.normal(size=4 * hid).astype(np.float32))
+
+
+def test_batched_bilstm_equals_one_sequence_at_a_time() -> None:
     rng = np.random.default_rng(1)
     n_in, hid = 5, 4
-    w_ih = rng.normal(size=(4 * hid, n_in)).astype(np.float32)
-    w_hh = rng.normal(size=(4 * hid, hid)).astype(np.float32)
-    b = rng.normal(size=4 * hid).astype(np.float32)
+    fw, bw = _weights(rng, n_in, hid), _weights(rng, n_in, hid)
     # unsorted lengths, a one-token sequence and two of equal length: the batch shrinks as they end
     seqs = [rng.normal(size=(n, n_in)).astype(np.float32) for n in (3, 9, 1, 9, 6)]
-    got = lstm_batch(seqs, w_ih, w_hh, b)
+    got = bilstm_batch(seqs, fw, bw)
     for s, g in zip(seqs, got, strict=True):
-        assert g.shape == (len(s), hid)
-        np.testing.assert_allclose(g, _reference_lstm(s, w_ih, w_hh, b), atol=1e-5)
+        assert g.shape == (len(s), 2 * hid)
+        np.testing.assert_allclose(g[:, :hid], _reference_lstm(s, *fw), atol=1e-5)
+        np.testing.assert_allclose(g[:, hid:], _reference_lstm(s[::-1], *bw)[::-1], atol=1e-5)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch not installed (the train extra)")
@@ -57,11 +69,25 @@ def test_numpy_forward_pass_equals_torch() -> None:
     x = torch.randn(1, 7, 6)
     want = lstm(x)[0][0].detach().numpy()
     sd = {k: v.detach().numpy() for k, v in lstm.state_dict().items()}
-    seq = x[0].numpy()
-    fw = lstm_batch([seq], sd["weight_ih_l0"], sd["weight_hh_l0"], sd["bias_ih_l0"] + sd["bias_hh_l0"])[0]
-    bw = lstm_batch([seq[::-1]], sd["weight_ih_l0_reverse"], sd["weight_hh_l0_reverse"],
-                    sd["bias_ih_l0_reverse"] + sd["bias_hh_l0_reverse"])[0][::-1]
-    np.testing.assert_allclose(np.concatenate([fw, bw], axis=1), want, atol=1e-5)
+    fw = (sd["weight_ih_l0"], sd["weight_hh_l0"], sd["bias_ih_l0"] + sd["bias_hh_l0"])
+    bw = (sd["weight_ih_l0_reverse"], sd["weight_hh_l0_reverse"], sd["bias_ih_l0_reverse"] + sd["bias_hh_l0_reverse"])
+    np.testing.assert_allclose(bilstm_batch([x[0].numpy()], fw, bw)[0], want, atol=1e-5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), min_size=1, max_size=60), st.integers(1, 12))
+def test_segments_cover_the_paragraph_at_sentence_starts(starts: list[bool], limit: int) -> None:
+    feats = [["sb"] if s else ["w:x"] for s in starts]
+    pieces = segments(feats, limit)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(feats)
+    for (_, b), (c, _) in zip(pieces, pieces[1:], strict=False):
+        assert b == c
+    for a, b in pieces:
+        assert 0 < b - a <= limit
+    for a, b in pieces[:-1]:
+        # cut at the furthest sentence start within reach, else at the limit
+        reach = [i for i in range(a + 1, a + limit + 1) if starts[i]]
+        assert b == (max(reach) if reach else a + limit)
 
 
 @settings(max_examples=200, deadline=None)

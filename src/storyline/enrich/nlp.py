@@ -17,6 +17,7 @@ from typing import Any
 from storyline.enrich.entities import extract_mentions
 from storyline.enrich.quotes import extract_quotes
 from storyline.enrich.times import extract_times
+from storyline.enrich.tokens import doc_text
 from storyline.records import Article
 from storyline.settings import Settings
 
@@ -134,7 +135,7 @@ def enrich_doc(article: Article, doc: Any, note: str | None = None, quote_tagger
         return article.replace(mentions=(), quotes=(), times=(), enrich_note=note or "no sentences to enrich")
     mentions = extract_mentions(doc)
     quotes = extract_quotes(doc, mentions, tagger=quote_tagger, join=True)
-    times = extract_times(doc.text, article.published, doc)
+    times = extract_times(doc_text(doc), article.published, doc)
     if not article.published and times:
         note = "; ".join(x for x in (note, "no publication date: relative times left unresolved") if x)
     return article.replace(mentions=tuple(mentions), quotes=tuple(quotes), times=tuple(times), enrich_note=note)

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from storyline.enrich.quotes_crf import QuoteTagger, bio_from_char_spans, quote_mask
-from storyline.enrich.tokens import token_at
+from storyline.enrich.tokens import doc_text, token_at
 from storyline.records import Mention, Quote
 
 # Lemmas of reporting and attitude verbs that introduce an attribution. The list is the
@@ -389,7 +389,7 @@ def extract_quotes(doc: Doc, mentions: Sequence[Mention] = (), offset: int = 0,
     attribution (see :func:`join_pieces`); off by default because a joined quote's ``text``
     is no longer ``article.text[start:end]``.
     """
-    text = doc.text
+    text = doc_text(doc)
     qspans = find_quote_spans(text)
     local_mentions = [m.replace(start=m.start - offset, end=m.end - offset) for m in mentions]
     resolver = _Resolver(local_mentions, qspans)
@@ -495,7 +495,7 @@ def rule_tags(doc: Doc, quotes: Sequence[Quote], offset: int = 0) -> list[str]:
 
 def tagger_inputs(doc: Doc, rules: Sequence[Quote] | None = None, offset: int = 0) -> tuple[list[bool], list[str]]:
     """What the tagger reads beside the parse: the in-quotation mask and the rule labels."""
-    qspans = find_quote_spans(doc.text)
+    qspans = find_quote_spans(doc_text(doc))
     if rules is None:
         rules = _rule_quotes(doc, qspans, _Resolver([], qspans), offset)
     return quote_mask(doc, [(q.inner_start, q.inner_end) for q in qspans]), rule_tags(doc, rules, offset)
@@ -504,7 +504,7 @@ def tagger_inputs(doc: Doc, rules: Sequence[Quote] | None = None, offset: int = 
 def _model_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, offset: int,
                   tagger: QuoteTagger, rules: Sequence[Quote]) -> list[Quote]:
     """Quotes from the tagger's linked spans, speakers resolved as for the rules."""
-    text = doc.text
+    text = doc_text(doc)
     in_quote, tags = tagger_inputs(doc, rules, offset)
     quotes: list[Quote] = []
     for link in tagger.links(doc, in_quote, tags):
@@ -569,7 +569,7 @@ def _quotation_start(text: str, qspans: Sequence[QuoteSpan], cs: int, ce: int, c
 
 def _rule_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, offset: int) -> list[Quote]:
     """The rule cascade of the module docstring (steps 2 to 4)."""
-    text = doc.text
+    text = doc_text(doc)
     attrs = _find_attributions(doc)
     # Attributions whose content is inside another attribution's content (a verb inside a
     # quote: "I believe ...") belong to the outer one.

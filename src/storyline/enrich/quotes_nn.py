@@ -12,8 +12,8 @@ enricher already has, so it costs no second parse:
   cue-like verb, in-quotation flag, the rule system's label), summed as a bag of learned
   embeddings: the neighbour features are left out, since the LSTM sees the neighbours.
 
-Its label scores are averaged with the CRF's marginals (:func:`ensemble`), and the labels are
-read off with a Viterbi pass that allows ``I-X`` only after ``B-X``/``I-X``. On PolNeAR dev
+Its label probabilities are mixed with a vote for the CRF's own label (:func:`ensemble`), and
+the labels are read off with a Viterbi pass that allows ``I-X`` only after ``B-X``/``I-X``. On PolNeAR dev
 that ensemble beats either model alone (figures in the README and ``bench/results/quotes.json``).
 
 Why NumPy and hand-written: PyTorch trains the model (``bench/train_quotes.py``, the
@@ -37,6 +37,9 @@ LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
 # The CRF features the LSTM reads: the token's own ones (the neighbour features carry an
 # offset prefix "-2:", "-1:", "1:", "2:").
 _NEIGHBOUR_PREFIXES = ("-2:", "-1:", "1:", "2:")
+# The longest piece of a paragraph the LSTM reads at once (see ``segments``).
+MAX_SEGMENT = 200
+Weights = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def own_features(feats: Sequence[str]) -> list[str]:
@@ -78,43 +81,74 @@ def viterbi(logp: np.ndarray) -> list[str]:
     return [LABELS[k] for k in reversed(path)]
 
 
-def lstm_batch(seqs: Sequence[np.ndarray], w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
-    """One LSTM direction over several sequences at once (``torch.nn.LSTM`` arithmetic).
+def bilstm_batch(seqs: Sequence[np.ndarray], fw: Weights, bw: Weights) -> list[np.ndarray]:
+    """A bidirectional LSTM layer over several sequences at once (``torch.nn.LSTM`` arithmetic).
 
-    ``seqs`` are (length, input) arrays; each comes back as (length, hidden). They are
-    stepped together, longest first, and a sequence leaves the batch after its last step
-    (as ``pack_padded_sequence`` does), so the work is the sum of the lengths, not the
-    number of sequences times the longest. One logistic call per step serves all four
-    gates: the cell gate's rows are doubled, since ``tanh(x) = 2 * expit(2x) - 1``.
+    ``seqs`` are (length, input) arrays; each comes back as (length, 2 * hidden): the
+    forward direction's states, then the backward one's. ``fw`` and ``bw`` are each
+    direction's ``(w_ih, w_hh, bias)``.
+
+    Why it is written this way: a step's products are a few rows wide, so the cost is the
+    number of NumPy calls per step, not arithmetic. The two directions run in the same
+    loop (a stacked product), the sequences are stepped together, longest first, and a
+    sequence leaves the batch after its last step (as ``pack_padded_sequence`` does); one
+    logistic call serves all four gates, the cell gate's rows doubled since
+    ``tanh(x) = 2 * expit(2x) - 1``.
     """
-    hid = w_hh.shape[1]
+    hid = fw[1].shape[1]
     scale = np.ones((4 * hid, 1), dtype=np.float32)
     scale[2 * hid:3 * hid] = 2.0
-    w_ih, w_hh, b = w_ih * scale, w_hh * scale, b * scale[:, 0]
+    w_in = np.concatenate([fw[0] * scale, bw[0] * scale]).T  # (input, 8 * hidden)
+    w_rec = np.stack([(fw[1] * scale).T, (bw[1] * scale).T])  # (2, hidden, 4 * hidden)
+    bias = np.stack([fw[2] * scale[:, 0], bw[2] * scale[:, 0]])
     order = sorted(range(len(seqs)), key=lambda k: -len(seqs[k]))
     lengths = [len(seqs[k]) for k in order]
     n_max = lengths[0] if lengths else 0
-    xw = np.zeros((len(seqs), n_max, 4 * hid), dtype=np.float32)
+    xw = np.zeros((2, len(seqs), n_max, 4 * hid), dtype=np.float32)
     for row, k in enumerate(order):
-        xw[row, : len(seqs[k])] = seqs[k] @ w_ih.T + b  # every step's input product at once
-    h = np.zeros((len(seqs), hid), dtype=np.float32)
+        proj = seqs[k] @ w_in  # every step's input product at once, both directions
+        xw[0, row, : len(proj)] = proj[:, : 4 * hid] + bias[0]
+        xw[1, row, : len(proj)] = proj[::-1, 4 * hid:] + bias[1]  # the backward pass reads it reversed
+    h = np.zeros((2, len(seqs), hid), dtype=np.float32)
     c = np.zeros_like(h)
-    out = np.zeros((len(seqs), n_max, hid), dtype=np.float32)
-    w_hh_t = np.ascontiguousarray(w_hh.T)
+    out = np.zeros((2, len(seqs), n_max, hid), dtype=np.float32)
     active = len(seqs)
     for t in range(n_max):
         if lengths[active - 1] <= t:
             while lengths[active - 1] <= t:
                 active -= 1
-            h, c = h[:active], c[:active]  # the rows still running are the first ones: views
-        g = expit(xw[:active, t] + h @ w_hh_t)
-        c = g[:, hid:2 * hid] * c + g[:, :hid] * (2.0 * g[:, 2 * hid:3 * hid] - 1.0)
-        h = g[:, 3 * hid:] * np.tanh(c)
-        out[:active, t] = h
+            h, c = h[:, :active], c[:, :active]  # the rows still running are the first ones
+        g = expit(xw[:, :active, t] + np.matmul(h, w_rec))
+        c = g[..., hid:2 * hid] * c + g[..., :hid] * (2.0 * g[..., 2 * hid:3 * hid] - 1.0)
+        h = g[..., 3 * hid:] * np.tanh(c)
+        out[:, :active, t] = h
     result: list[np.ndarray] = [np.empty(0)] * len(seqs)
     for row, k in enumerate(order):
-        result[k] = out[row, : len(seqs[k])]
+        n = len(seqs[k])
+        result[k] = np.concatenate([out[0, row, :n], out[1, row, :n][::-1]], axis=1)
     return result
+
+
+def segments(feats: Sequence[Sequence[str]], limit: int) -> list[tuple[int, int]]:
+    """``[start, end)`` pieces of one paragraph, each at most ``limit`` tokens, cut at sentence
+    starts (the ``sb`` feature) where one lies in reach; a paragraph within the limit is one piece.
+
+    Long paragraphs (a text without paragraph breaks is one) are read in pieces: the
+    recurrent steps are then shared by many pieces at once instead of running one long
+    sequence alone, and the model was trained on paragraphs (99.9 % of PolNeAR train's
+    are under 214 tokens), so a piece of that size is what it knows.
+    """
+    n = len(feats)
+    if n <= limit:
+        return [(0, n)]
+    out = []
+    start = 0
+    while n - start > limit:
+        cut = max((i for i in range(start + 1, start + limit + 1) if "sb" in feats[i]), default=start + limit)
+        out.append((start, cut))
+        start = cut
+    out.append((start, n))
+    return out
 
 
 class LstmTagger:
@@ -165,23 +199,27 @@ class LstmTagger:
         """Per paragraph, a (tokens x LABELS) array of log-probabilities."""
         if not feats:
             return []
-        xs = [self._inputs(f, v) for f, v in zip(feats, vectors, strict=True)]
+        xs: list[np.ndarray] = []
+        pieces: list[list[tuple[int, int]]] = []
+        for f, v in zip(feats, vectors, strict=True):
+            x = self._inputs(f, v)
+            cuts = segments(f, MAX_SEGMENT)
+            pieces.append(cuts)
+            xs.extend(x[a:b] for a, b in cuts)
         # The products are small (tens of rows): BLAS threads only wait on each other, and
         # on a busy machine they spin (measured: 10x slower with two threads beside a load).
         with self._blas.limit(limits=1, user_api="blas"):
             for layer in self.layers:
-                fw = lstm_batch(xs, *layer[""])
-                bw = lstm_batch([x[::-1] for x in xs], *layer["_rev"])
-                xs = [np.concatenate([a, r[::-1]], axis=1) for a, r in zip(fw, bw, strict=True)]
-        out = []
-        for x in xs:
-            z = x @ self.out_w.T + self.out_b
-            z -= z.max(axis=1, keepdims=True)
-            out.append(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
-        return out
+                xs = bilstm_batch(xs, layer[""], layer["_rev"])
+            z = np.concatenate(xs) @ self.out_w.T + self.out_b
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        sizes = [cuts[-1][1] for cuts in pieces]
+        return list(np.split(logp, np.cumsum(sizes)[:-1]))
 
 
-def ensemble(lstm_logp: np.ndarray, crf_marginals: np.ndarray, crf_weight: float) -> np.ndarray:
-    """Log of the weighted mean of the two models' label probabilities (tokens x LABELS)."""
-    p = (1.0 - crf_weight) * np.exp(lstm_logp) + crf_weight * crf_marginals
+def ensemble(lstm_logp: np.ndarray, crf_probs: np.ndarray, crf_weight: float) -> np.ndarray:
+    """Log of the weighted mean of the LSTM's label probabilities and the CRF's (tokens x
+    LABELS; the tagger passes a one-hot vote for the CRF's Viterbi label)."""
+    p = (1.0 - crf_weight) * np.exp(lstm_logp) + crf_weight * crf_probs
     return np.log(p + 1e-9)
