@@ -14,7 +14,9 @@ made: no second pass, a few milliseconds per article.
    plus the neighbours' word and tags. One sequence per paragraph, since contents cross
    sentence boundaries but rarely paragraph ones.
 2. **Tagging** (:class:`QuoteTagger`): BIO labels ``S`` (source), ``C`` (cue), ``Q``
-   (content), decoded into token spans.
+   (content), decoded into token spans. When the recurrent tagger's weights ship
+   (:mod:`storyline.enrich.quotes_nn`), its label probabilities are mixed with a vote for the
+   CRF's label before decoding.
 3. **Linking** (:func:`link_spans`): every content goes to the nearest cue (same sentence
    first, then a neighbouring one), every cue to the nearest source in its sentence.
 

@@ -13,8 +13,9 @@ enricher already has, so it costs no second parse:
   embeddings: the neighbour features are left out, since the LSTM sees the neighbours.
 
 Its label probabilities are mixed with a vote for the CRF's own label (:func:`ensemble`), and
-the labels are read off with a Viterbi pass that allows ``I-X`` only after ``B-X``/``I-X``. On PolNeAR dev
-that ensemble beats either model alone (figures in the README and ``bench/results/quotes.json``).
+the labels are read off with a Viterbi pass that allows ``I-X`` only after ``B-X``/``I-X``. On
+PolNeAR dev the mix beats the CRF alone on source, cue and content, and the LSTM alone on source
+and content (figures in the README and ``bench/results/quotes.json``).
 
 Why NumPy and hand-written: PyTorch trains the model (``bench/train_quotes.py``, the
 ``train`` extra), but at run time it would add a multi-hundred-MB dependency for one small
