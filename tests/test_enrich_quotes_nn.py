@@ -144,3 +144,15 @@ def nlp() -> Any:
     from storyline.settings import Settings
 
     return spacy.load(Settings().spacy_model)
+
+
+@pytest.mark.skipif(not (LstmTagger.available() and QuoteTagger.available()), reason="models not trained")
+def test_other_token_vectors_fall_back_to_the_crf(nlp: Any) -> None:
+    """A spaCy model with other token vectors (a setting away) must not break enrichment."""
+    text = '"We will not accept this," said Kim Jin-a, a spokeswoman for the ministry.'
+    doc = nlp(text)
+    doc.tensor = np.zeros((len(doc), 48), dtype=np.float32)
+    both, crf_only = QuoteTagger(), QuoteTagger(lstm_path=None)
+    got = [q.text for q in extract_quotes(doc, (), tagger=both)]
+    assert got == [q.text for q in extract_quotes(nlp(text), (), tagger=crf_only)]
+    assert "We will not accept this" in got

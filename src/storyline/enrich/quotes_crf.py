@@ -359,7 +359,10 @@ class QuoteTagger:
         paras = list(paragraphs(doc))
         owns: list[list[list[str]]] = [[] for _ in paras]
         feats = [token_features(doc, para, in_quote, rule_tags, own) for para, own in zip(paras, owns, strict=True)]
-        if self.lstm is None or doc.tensor is None or len(doc.tensor) != len(doc):
+        tensor = doc.tensor
+        if (self.lstm is None or tensor is None or tensor.ndim != 2 or len(tensor) != len(doc)
+                or tensor.shape[1] != self.lstm.tensor_width):
+            # No LSTM, or token vectors it was not trained on (another spaCy model): the CRF alone.
             return [s for para, f in zip(paras, feats, strict=True) for s in decode(para, self._tagger.tag(f))]
         logps = self.lstm.log_probs(owns, [doc.tensor[[t.i for t in para]] for para in paras])
         out: list[TokenSpan] = []
