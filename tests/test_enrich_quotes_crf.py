@@ -213,3 +213,18 @@ def test_tagged_content_takes_the_whole_quotation(nlp: Any, shared: Path) -> Non
     added = [q for q in quotes if q.cue == "added" and "well-formed" in q.text]
     assert added and added[0].text.startswith("By the time those candidates hit the stage")
     assert art.text[added[0].start:added[0].end] == added[0].text
+
+
+def test_articles_tagged_together_get_the_same_quotes(nlp: Any, dev: tuple[list, dict]) -> None:
+    from storyline.enrich.entities import extract_mentions
+    from storyline.enrich.quotes import extract_quotes_many
+
+    tagger = QuoteTagger()
+    arts, _ = dev
+    # a text without paragraphs of its own and an empty one ride in the same batch
+    docs = [nlp(a.text) for a in arts] + [nlp("No one said anything."), nlp("")]
+    mentions = [extract_mentions(d) for d in docs]
+    one_by_one = [extract_quotes(d, m, tagger=tagger, join=True) for d, m in zip(docs, mentions, strict=True)]
+    together = extract_quotes_many(docs, mentions, tagger, join=True)
+    assert together == one_by_one
+    assert sum(len(qs) for qs in together) > 10

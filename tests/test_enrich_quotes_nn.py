@@ -156,3 +156,9 @@ def test_other_token_vectors_fall_back_to_the_crf(nlp: Any) -> None:
     got = [q.text for q in extract_quotes(doc, (), tagger=both)]
     assert got == [q.text for q in extract_quotes(nlp(text), (), tagger=crf_only)]
     assert "We will not accept this" in got
+
+
+def test_bilstm_batch_of_nothing_is_nothing() -> None:
+    rng = np.random.default_rng(2)
+    fw, bw = _weights(rng, 3, 2), _weights(rng, 3, 2)
+    assert bilstm_batch([], fw, bw) == []

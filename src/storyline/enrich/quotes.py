@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.enrich.quotes_crf import QuoteTagger, bio_from_char_spans, quote_mask
+from storyline.enrich.quotes_crf import Link, QuoteTagger, bio_from_char_spans, quote_mask
 from storyline.enrich.tokens import doc_text, token_at
 from storyline.records import Mention, Quote
 
@@ -389,14 +389,53 @@ def extract_quotes(doc: Doc, mentions: Sequence[Mention] = (), offset: int = 0,
     attribution (see :func:`join_pieces`); off by default because a joined quote's ``text``
     is no longer ``article.text[start:end]``.
     """
-    text = doc_text(doc)
-    qspans = find_quote_spans(text)
+    if use_model and tagger is None and QuoteTagger.available():
+        tagger = QuoteTagger()
+    prep = _prepare(doc, mentions, offset, with_tagger_inputs=use_model and tagger is not None)
+    links = tagger.links(doc, prep.in_quote, prep.tags) if use_model and tagger is not None else None
+    return _finish(doc, prep, links, offset, join)
+
+
+def extract_quotes_many(docs: Sequence[Doc], mentions: Sequence[Sequence[Mention]], tagger: QuoteTagger | None,
+                        join: bool = False) -> list[list[Quote]]:
+    """:func:`extract_quotes` of several articles (offset 0) with one tagger, the same answers.
+
+    The tagger reads all of them in one pass (:meth:`QuoteTagger.links_many`), which is what
+    the enricher does with each parse batch.
+    """
+    preps = [_prepare(doc, ms, 0, with_tagger_inputs=tagger is not None)
+             for doc, ms in zip(docs, mentions, strict=True)]
+    if tagger is None:
+        return [_finish(doc, prep, None, 0, join) for doc, prep in zip(docs, preps, strict=True)]
+    links = tagger.links_many([(doc, prep.in_quote, prep.tags) for doc, prep in zip(docs, preps, strict=True)])
+    return [_finish(doc, prep, ls, 0, join) for doc, prep, ls in zip(docs, preps, links, strict=True)]
+
+
+@dataclass
+class _Prepared:
+    """What one article's quotes are built from before the tagger runs: the quotation marks,
+    the speaker resolver, the rule system's quotes and the tagger's per-token inputs."""
+
+    qspans: list[QuoteSpan]
+    resolver: _Resolver
+    rules: list[Quote]
+    in_quote: list[bool]
+    tags: list[str]
+
+
+def _prepare(doc: Doc, mentions: Sequence[Mention], offset: int, with_tagger_inputs: bool) -> _Prepared:
+    qspans = find_quote_spans(doc_text(doc))
     local_mentions = [m.replace(start=m.start - offset, end=m.end - offset) for m in mentions]
     resolver = _Resolver(local_mentions, qspans)
     rules = _rule_quotes(doc, qspans, resolver, offset)
-    if use_model and tagger is None and QuoteTagger.available():
-        tagger = QuoteTagger()
-    quotes = rules if not use_model or tagger is None else _model_quotes(doc, qspans, resolver, offset, tagger, rules)
+    in_quote, tags = tagger_inputs(doc, rules, offset) if with_tagger_inputs else ([], [])
+    return _Prepared(qspans, resolver, rules, in_quote, tags)
+
+
+def _finish(doc: Doc, prep: _Prepared, links: Sequence[Link] | None, offset: int, join: bool) -> list[Quote]:
+    """The article's quotes from the tagger's ``links`` (None: the rule system alone)."""
+    text = doc_text(doc)
+    quotes = prep.rules if links is None else _model_quotes(doc, prep.qspans, prep.resolver, offset, links, prep.rules)
     quotes = [_bounded(text, q, offset) for q in quotes]
     return join_pieces(text, quotes, offset) if join else quotes
 
@@ -502,12 +541,11 @@ def tagger_inputs(doc: Doc, rules: Sequence[Quote] | None = None, offset: int = 
 
 
 def _model_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, offset: int,
-                  tagger: QuoteTagger, rules: Sequence[Quote]) -> list[Quote]:
+                  links: Sequence[Link], rules: Sequence[Quote]) -> list[Quote]:
     """Quotes from the tagger's linked spans, speakers resolved as for the rules."""
     text = doc_text(doc)
-    in_quote, tags = tagger_inputs(doc, rules, offset)
     quotes: list[Quote] = []
-    for link in tagger.links(doc, in_quote, tags):
+    for link in links:
         cs = doc[link.content.start].idx
         last = doc[link.content.end - 1]
         cs, ce = _trim(text, cs, last.idx + len(last.text))

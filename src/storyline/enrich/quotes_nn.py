@@ -92,10 +92,14 @@ def bilstm_batch(seqs: Sequence[np.ndarray], fw: Weights, bw: Weights) -> list[n
     Why it is written this way: a step's products are a few rows wide, so the cost is the
     number of NumPy calls per step, not arithmetic. The two directions run in the same
     loop (a stacked product), the sequences are stepped together, longest first, and a
-    sequence leaves the batch after its last step (as ``pack_padded_sequence`` does); one
+    sequence leaves the batch after its last step; the steps are stored packed, as
+    ``pack_padded_sequence`` does (step ``t`` holds one row per sequence still running), so
+    memory follows the number of tokens, not the longest sequence times their number. One
     logistic call serves all four gates, the cell gate's rows doubled since
     ``tanh(x) = 2 * expit(2x) - 1``.
     """
+    if not seqs:
+        return []
     hid = fw[1].shape[1]
     scale = np.ones((4 * hid, 1), dtype=np.float32)
     scale[2 * hid:3 * hid] = 2.0
@@ -103,30 +107,37 @@ def bilstm_batch(seqs: Sequence[np.ndarray], fw: Weights, bw: Weights) -> list[n
     w_rec = np.stack([(fw[1] * scale).T, (bw[1] * scale).T])  # (2, hidden, 4 * hidden)
     bias = np.stack([fw[2] * scale[:, 0], bw[2] * scale[:, 0]])
     order = sorted(range(len(seqs)), key=lambda k: -len(seqs[k]))
-    lengths = [len(seqs[k]) for k in order]
-    n_max = lengths[0] if lengths else 0
-    xw = np.zeros((2, len(seqs), n_max, 4 * hid), dtype=np.float32)
-    for row, k in enumerate(order):
-        proj = seqs[k] @ w_in  # every step's input product at once, both directions
-        xw[0, row, : len(proj)] = proj[:, : 4 * hid] + bias[0]
-        xw[1, row, : len(proj)] = proj[::-1, 4 * hid:] + bias[1]  # the backward pass reads it reversed
+    lengths = np.array([len(seqs[k]) for k in order])
+    n_max = int(lengths[0])
+    # batch_sizes[t]: how many sequences are still running at step t; step t's rows start at
+    # first[t] in the packed arrays, and sequence r (in length order) is row r of each step.
+    batch_sizes = (lengths[None, :] > np.arange(n_max)[:, None]).sum(axis=1)
+    first = np.concatenate([[0], np.cumsum(batch_sizes)[:-1]])
+    # The packed position of every (sequence, step), sequences in length order.
+    pos = np.concatenate([first[: n] + r for r, n in enumerate(lengths)])
+    rev = np.concatenate([first[: n][::-1] + r for r, n in enumerate(lengths)])
+    proj = np.concatenate([seqs[k] for k in order]).astype(np.float32) @ w_in  # all input products
+    total = len(proj)
+    xw = np.empty((2, total, 4 * hid), dtype=np.float32)
+    xw[0, pos] = proj[:, : 4 * hid] + bias[0]
+    xw[1, rev] = proj[:, 4 * hid:] + bias[1]  # the backward pass reads each sequence reversed
+    out = np.empty((2, total, hid), dtype=np.float32)
     h = np.zeros((2, len(seqs), hid), dtype=np.float32)
     c = np.zeros_like(h)
-    out = np.zeros((2, len(seqs), n_max, hid), dtype=np.float32)
-    active = len(seqs)
     for t in range(n_max):
-        if lengths[active - 1] <= t:
-            while lengths[active - 1] <= t:
-                active -= 1
+        a, b = int(first[t]), int(first[t] + batch_sizes[t])
+        active = b - a
+        if active < h.shape[1]:
             h, c = h[:, :active], c[:, :active]  # the rows still running are the first ones
-        g = expit(xw[:, :active, t] + np.matmul(h, w_rec))
+        g = expit(xw[:, a:b] + np.matmul(h, w_rec))
         c = g[..., hid:2 * hid] * c + g[..., :hid] * (2.0 * g[..., 2 * hid:3 * hid] - 1.0)
         h = g[..., 3 * hid:] * np.tanh(c)
-        out[:, :active, t] = h
+        out[:, a:b] = h
+    states = np.concatenate([out[0, pos], out[1, rev]], axis=1)  # back in sequence order
     result: list[np.ndarray] = [np.empty(0)] * len(seqs)
+    ends = np.cumsum(lengths)
     for row, k in enumerate(order):
-        n = len(seqs[k])
-        result[k] = np.concatenate([out[0, row, :n], out[1, row, :n][::-1]], axis=1)
+        result[k] = states[ends[row] - lengths[row]:ends[row]]
     return result
 
 
