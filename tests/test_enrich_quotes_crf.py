@@ -228,3 +228,21 @@ def test_articles_tagged_together_get_the_same_quotes(nlp: Any, dev: tuple[list,
     together = extract_quotes_many(docs, mentions, tagger, join=True)
     assert together == one_by_one
     assert sum(len(qs) for qs in together) > 10
+
+
+def test_features_read_from_columns_equal_token_attributes(nlp: Any) -> None:
+    """The per-token columns the features are built from say what spaCy's Token says."""
+    from storyline.enrich.quotes_crf import _columns
+
+    doc = nlp('Kim Jin-a, the envoy, said on Monday: "We will go."\n\nShe added  that Japan agreed.\n \nOK')
+    cols = _columns(doc)
+    for tok in doc:
+        i = tok.i
+        assert cols.text[i] == tok.text and cols.lower[i] == tok.lower_ and cols.lemma[i] == tok.lemma_.lower()
+        assert (cols.tag[i], cols.dep[i], cols.pos[i]) == (tok.tag_, tok.dep_, tok.pos_)
+        assert cols.head[i] == tok.head.i
+        assert cols.ent[i] == (tok.ent_iob_ + tok.ent_type_ if tok.ent_type_ else "O")
+        assert cols.sent_start[i] == bool(tok.is_sent_start) and cols.is_space[i] == tok.is_space
+        after = doc.text[tok.idx + len(tok.text):doc[i + 1].idx if i + 1 < len(doc) else len(doc.text)]
+        assert cols.newline_after[i] == ("\n" in after)
+    assert [[t.text for t in p] for p in paragraphs(doc)][-1] == ["OK"]

@@ -35,12 +35,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from spacy.attrs import (
+    DEP,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
+    IS_SPACE,
+    LEMMA,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    TAG,
+)
 from spacy.tokens import Doc, Token
 
 from storyline.enrich.quotes_nn import LABELS as LSTM_LABELS
 from storyline.enrich.quotes_nn import MODEL_PATH as LSTM_PATH
 from storyline.enrich.quotes_nn import LstmTagger, ensemble, viterbi
-from storyline.enrich.tokens import token_starts
+from storyline.enrich.tokens import doc_text, token_starts
 
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "quotes.crfsuite")
 LABELS = ("S", "C", "Q")
@@ -68,34 +81,95 @@ class TokenSpan:
     end: int
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """What the features read of every token of a document, as plain lists by token index.
+
+    Reading a spaCy attribute makes a ``Token`` object and looks a string up each time; on
+    news text that was most of the feature cost. ``Doc.to_array`` gives each attribute for
+    all tokens in one call, and each distinct string is looked up once.
+    """
+
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]  # lower-cased
+    tag: list[str]
+    dep: list[str]
+    pos: list[str]
+    ent: list[str]  # "O", or IOB letter + entity type ("BPERSON")
+    head: list[int]  # absolute index of the head
+    sent_start: list[bool]
+    is_space: list[bool]
+    newline_after: list[bool]  # a line break in the whitespace after the token
+
+
+_COLUMNS_KEY = "storyline.quote_columns"
+
+
+def _columns(doc: Doc) -> _Columns:
+    """The :class:`_Columns` of ``doc``, built once and kept in ``doc.user_data``."""
+    cols = doc.user_data.get(_COLUMNS_KEY)
+    if isinstance(cols, _Columns):
+        return cols
+    strings = doc.vocab.strings
+    n = len(doc)
+
+    def names(attr: int, lower: bool = False) -> list[str]:
+        arr = doc.to_array(attr) if n else np.zeros(0, dtype=np.uint64)
+        uniq, inv = np.unique(arr, return_inverse=True)
+        look = [strings[int(u)] if int(u) else "" for u in uniq]
+        if lower:
+            look = [x.lower() for x in look]
+        return [look[k] for k in inv.reshape(-1)]
+
+    text = names(ORTH)
+    iob = doc.to_array(ENT_IOB).tolist() if n else []
+    etype = names(ENT_TYPE)
+    ent = [("IOB"[k - 1] if k in (1, 2, 3) else "") + t if t else "O"
+           for k, t in zip(iob, etype, strict=True)]
+    rel = doc.to_array(HEAD).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    head = (np.arange(n) + rel).tolist()
+    full = doc_text(doc)
+    idx = token_starts(doc)
+    after = [full[idx[i] + len(text[i]):idx[i + 1] if i + 1 < n else len(full)] for i in range(n)]
+    cols = _Columns(text=text, lower=names(LOWER), lemma=names(LEMMA, lower=True), tag=names(TAG),
+                    dep=names(DEP), pos=names(POS), ent=ent, head=head,
+                    sent_start=[x == 1 for x in (doc.to_array(SENT_START).tolist() if n else [])],
+                    is_space=[bool(x) for x in (doc.to_array(IS_SPACE).tolist() if n else [])],
+                    newline_after=["\n" in w for w in after])
+    doc.user_data[_COLUMNS_KEY] = cols
+    return cols
+
+
 def paragraphs(doc: Doc) -> Iterator[list[Token]]:
     """The non-space tokens of ``doc`` grouped by paragraph (a line break ends one)."""
-    cur: list[Token] = []
-    for tok in doc:
-        if tok.is_space:
-            if "\n" in tok.text and cur:
-                yield cur
+    cols = _columns(doc)
+    cur: list[int] = []
+    for i, (text, space, newline) in enumerate(zip(cols.text, cols.is_space, cols.newline_after, strict=True)):
+        if space:
+            if "\n" in text and cur:
+                yield [doc[k] for k in cur]
                 cur = []
             continue
-        cur.append(tok)
-        if "\n" in tok.whitespace_ and cur:
-            yield cur
+        cur.append(i)
+        if newline and cur:
+            yield [doc[k] for k in cur]
             cur = []
     if cur:
-        yield cur
+        yield [doc[k] for k in cur]
 
 
-def _cue_path(tok: Token) -> tuple[str, str]:
+def _cue_path(cols: _Columns, i: int) -> tuple[str, str]:
     """The dependency label of the child of the nearest cue-like ancestor on the path from
-    ``tok``, and that ancestor's lemma ("nsubj"/"say" for a speaker), or ("", "")."""
-    child = tok
-    head = tok.head
+    token ``i``, and that ancestor's lemma ("nsubj"/"say" for a speaker), or ("", "")."""
+    child = i
+    head = cols.head[i]
     for _ in range(8):  # deep enough for news sentences; guards against parse cycles
-        if head.i == child.i:
+        if head == child:
             break
-        if head.lemma_.lower() in _CUEISH:
-            return child.dep_, head.lemma_.lower()
-        child, head = head, head.head
+        if cols.lemma[head] in _CUEISH:
+            return cols.dep[child], cols.lemma[head]
+        child, head = head, cols.head[head]
     return "", ""
 
 
@@ -121,23 +195,27 @@ def token_features(doc: Doc, para: Sequence[Token], in_quote: Sequence[bool],
     the fastest input ``pycrfsuite`` takes. ``own``, when given, receives each token's own
     features, without its neighbours' (what the recurrent tagger reads).
     """
+    cols = _columns(doc)
     n_doc = len(doc)
     base: list[list[str]] = []
     near: list[dict[str, str]] = []  # what the neighbours expose of this token
     for tok in para:
-        lower = tok.lower_
-        lemma = tok.lemma_.lower()
-        head = tok.head
-        head_lemma = head.lemma_.lower()
-        dep = tok.dep_
-        tag = tok.tag_
-        dep_child, cue_lemma = _cue_path(tok)
-        rtag = rule_tags[tok.i]
-        quoted = bool(in_quote[tok.i])
-        f = ["w:" + lower, "l:" + lemma, "p:" + tag, "d:" + dep, "hl:" + head_lemma, "hp:" + head.pos_,
-             "hd:" + dep + ">" + head.pos_, "path:" + dep_child, "pathl:" + cue_lemma,
-             "pathd:" + dep_child + ">" + dep, "sh:" + _shape(tok.text),
-             "e:" + (tok.ent_iob_ + tok.ent_type_ if tok.ent_type_ else "O"),
+        i = tok.i
+        text = cols.text[i]
+        lower = cols.lower[i]
+        lemma = cols.lemma[i]
+        h = cols.head[i]
+        head_lemma = cols.lemma[h]
+        head_pos = cols.pos[h]
+        dep = cols.dep[i]
+        tag = cols.tag[i]
+        dep_child, cue_lemma = _cue_path(cols, i)
+        rtag = rule_tags[i]
+        quoted = bool(in_quote[i])
+        f = ["w:" + lower, "l:" + lemma, "p:" + tag, "d:" + dep, "hl:" + head_lemma, "hp:" + head_pos,
+             "hd:" + dep + ">" + head_pos, "path:" + dep_child, "pathl:" + cue_lemma,
+             "pathd:" + dep_child + ">" + dep, "sh:" + _shape(text),
+             "e:" + cols.ent[i],
              "r:" + rtag, "r0:" + (rtag[2:] or "O"), "suf:" + lower[-3:]]
         if lemma in _CUEISH:
             f.append("cue")
@@ -145,11 +223,11 @@ def token_features(doc: Doc, para: Sequence[Token], in_quote: Sequence[bool],
             f.append("hcue")
         if quoted:
             f.append("q")
-        if tok.text in _QUOTE_CHARS or tok.text in {"``", "''"}:
+        if text in _QUOTE_CHARS or text in {"``", "''"}:
             f.append("qm")
-        if tok.is_sent_start:
+        if cols.sent_start[i]:
             f.append("sb")
-        if tok.i + 1 == n_doc or doc[tok.i + 1].is_sent_start:
+        if i + 1 == n_doc or cols.sent_start[i + 1]:
             f.append("se")
         if dep == "ROOT":
             f.append("root")
