@@ -86,3 +86,37 @@ def test_quote_alignment_trimmed_and_distinct() -> None:
     assert len(qs) == 1 and qs[0].article == "a" and qs[0].also_in == ("b",)
     assert len(qs[0].variants) == 2
 
+
+
+def _announced_and_reported(city: str) -> tuple:
+    from storyline.records import Event, Story
+
+    ahead = Article(id="a", source="a.txt", published="2031-03-03T09:00:00+00:00", outlet="Daily A",
+                    text="Ministers met in Lisbon on Monday to open the trade talks.\n\n"
+                         f"A reception will be held in {city} on March 6, hosted by the Chilean Embassy.")
+    after = Article(id="b", source="b.txt", published="2031-03-07T09:00:00+00:00", outlet="Daily B",
+                    text="A reception in Porto on March 6, hosted by the Chilean Embassy, drew the negotiators.\n\n"
+                         "About 300 guests attended the reception.")
+    talks = Event("ev-talks", "Ministers open trade talks in Lisbon", "2031-03-03", articles=("a",))
+    party = Event("ev-party", "Embassy reception in Porto", "2031-03-06", articles=("b",), places=("Porto",))
+    return Story("s", "s", ("a", "b"), events=(talks, party)), {"a": ahead, "b": after}
+
+
+def test_announced_event_joins_the_one_reported_later() -> None:
+    from storyline.reconcile import reconcile_story
+
+    story, arts = _announced_and_reported("Porto")
+    out = reconcile_story(story, arts)
+    assert [e.id for e in out.events] == ["ev-talks", "ev-party"]  # no second reception
+    party = out.events[1]
+    host = next(f for f in party.facts if f.slot == "host")
+    assert host.status == "agreed" and set(host.values[0].articles) == {"a", "b"}
+
+
+def test_announced_event_elsewhere_stays_apart() -> None:
+    from storyline.reconcile import reconcile_story
+
+    story, arts = _announced_and_reported("Braga")
+    out = reconcile_story(story, arts)
+    assert len(out.events) == 3
+    assert any(e.status == "scheduled" and e.date == "2031-03-06" for e in out.events)

@@ -19,7 +19,7 @@ it per story; ``reconcile_story`` without a gazetteer builds one per call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 
 from storyline.reconcile.compare import (
@@ -108,8 +108,15 @@ def reconcile_story(story: Story, articles: Mapping[str, Article], gazetteer: Ga
         extra, extra_assigned = _derive_events(story.replace(events=()), rest, first_day, pub)
         for ev in extra:
             if ev.status in ("background", "scheduled"):
+                ms = extra_assigned.get(ev.id, [])
+                # announced in one article, reported by another: the reception "to be held in
+                # Tokyo on June 19" is the one the clusterer grouped the Tokyo reports into
+                same = _same_occasion(ev, ms, story.events, assigned)
+                if same is not None:
+                    assigned[same.id].extend(ms)
+                    continue
                 events.append(ev)
-                assigned[ev.id] = extra_assigned.get(ev.id, [])
+                assigned[ev.id] = ms
                 derived.add(ev.id)
     else:
         events, assigned = _derive_events(story, mentions, first_day, pub)
@@ -335,6 +342,28 @@ def _title(ev: Event, facts: list[Fact]) -> str:
     names = [v.value for v in people.values[:2] if len(v.articles) > 1 or len(people.values) <= 2] if people else []
     who = f" with {' and '.join(names)}" if names else ""
     return f"{trigger}{who} ({ev.date})"
+
+
+def _same_occasion(ev: Event, ms: list[Mention], events: Sequence[Event],
+                   assigned: Mapping[str, list[Mention]]) -> Event | None:
+    """The clusterer-made event that ``ev`` (derived from mentions ``ms``) is another report
+    of: the same class of event, dated within a day of it (a time zone), in a place that
+    does not differ (when both name one), or None."""
+    day = to_day(ev.date)
+    cls = _event_cls(ev, ms)
+    if day is None or cls is None:
+        return None
+    places = {c.value.lower() for m in ms for c in m.claims if c.slot == "place"}
+    for e in events:
+        ed = to_day(e.date)
+        if ed is None or abs((ed - day).days) > 1 or _event_cls(e, assigned.get(e.id, [])) != cls:
+            continue
+        theirs = {p.lower() for p in e.places} | {c.value.lower() for m in assigned.get(e.id, [])
+                                                  for c in m.claims if c.slot == "place"}
+        if places and theirs and not places & theirs:
+            continue
+        return e
+    return None
 
 
 def _event_cls(ev: Event, ms: list[Mention]) -> str | None:

@@ -108,6 +108,7 @@ _AGREED = re.compile(
     r"committed to|promised to|signed|confirmed (?:their|its|his|her) intention to)\s+(?P<what>[^.;]{8,160})",
     re.I,
 )
+_ABBREV_END = re.compile(r"(?:\b[A-Z]\.)+$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros)\.$")
 _HOST = re.compile(r"\bhosted by (?:the\s+)?(?P<host>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|in|for))*)")
 _TITLE = (r"(?:President|Prime Minister|Premier|Chancellor|King|Queen|Emperor|Minister|Secretary|Governor|"
           r"Mayor|Senator|Ambassador|Chairman|Chairwoman|Chair|CEO|Chief Executive|Adm|Admiral|General|Gen\.|Pope)")
@@ -344,6 +345,8 @@ def _claims(aid: str, text: str, cls: str, date_ref: DateRef | None, gz: Gazette
         claims.append(Claim(aid, "agreed", f"{m['cue']} {what}", _content_words(what), text))
     for m in _HOST.finditer(text):
         host = m["host"].strip()
+        if host.endswith(".") and not _ABBREV_END.search(host):
+            host = host[:-1]  # the sentence's full stop, not an abbreviation's ("U.S.", "Inc.")
         claims.append(Claim(aid, "host", host, host.lower(), text))
     names = _people(text, [(a, b, t) for a, b, t in people] if people is not None else None)
     if names:
