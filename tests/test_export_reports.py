@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyline.export.html import render_html, when
 from storyline.export.markdown import md_escape, render_markdown
@@ -190,3 +192,24 @@ def test_report_files_one_per_story(corpus: tuple[list[Article], Story]) -> None
     assert md["story-two.md"].startswith("# Another")
     with pytest.raises(ValueError):
         list(report_files([story], lambda s: by_id(arts), "pdf"))
+
+
+def test_quotes_are_shown_without_their_lead_and_with_balanced_marks() -> None:
+    from storyline.export.view import quote_words, quoted
+
+    assert quote_words('that "resolving historical issues is essential"') == '"resolving historical issues is essential"'
+    assert quote_words(": We will go") == "We will go"
+    assert quote_words("thatcher's legacy endures") == "thatcher's legacy endures"  # a word, not the lead
+    assert quoted("today’s talks went well") == "“today’s talks went well”"  # an apostrophe is no mark
+    assert quoted("Japan as an “important partner") == "Japan as an “important partner”"
+    assert quoted('progress lies in "understanding" each other') == 'progress lies in "understanding" each other'
+    assert quoted('"resolving historical issues') == '"resolving historical issues"'
+
+
+@given(st.text(alphabet="ab “”\"’", max_size=30))
+def test_quoted_never_leaves_an_opening_mark_unclosed(text: str) -> None:
+    from storyline.export.view import quoted
+
+    out = quoted(text)
+    assert out.count("“") <= out.count("”") or text.count("“") > text.count("”") + 1
+    assert out.startswith(text) or out == f"“{text}”"

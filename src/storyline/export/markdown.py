@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 
 from storyline.export.html import safe_url, story_pictures
-from storyline.export.view import Cite, StoryView, build_story_view
+from storyline.export.view import Cite, StoryView, build_story_view, quoted
 from storyline.records import Article, Story
 
 # Parentheses, "!" and "#" only mean something next to brackets or at a line's start,
@@ -123,7 +123,7 @@ def render_markdown_view(view: StoryView, picture_links: Mapping[str, str] | Non
         out.append(f"### {md_escape(g.speaker)}\n\n")
         for q in g.quotes:
             carried = md_escape(", ".join(q.outlets))
-            out.append(f"> “{md_escape(q.text, table=True)}”{_cites(q.cites)}  \n> *carried by {carried}*\n\n")
+            out.append(f"> {md_escape(quoted(q.text), table=True)}{_cites(q.cites)}  \n> *carried by {carried}*\n\n")
     if not view.quotes:
         out.append("No quotes found.\n\n")
 

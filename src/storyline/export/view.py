@@ -296,9 +296,37 @@ class FactRow:
         return self.status == "conflict"
 
 
+# A complementiser or colon the quote's span starts with ('that "resolving historical issues
+# is essential"'): it introduces the words, it is not part of them.
+_QUOTE_LEAD = re.compile(r"^\s*(?:that\b|:)\s*", re.I)
+QUOTE_MARKS = "\"\u201c\u201d\u00ab\u00bb\u201e"  # double marks: a single one is mostly an apostrophe
+
+
+def quote_words(text: str) -> str:
+    """A quote's text as readers are shown it: without a leading "that" or colon."""
+    stripped = _QUOTE_LEAD.sub("", text, count=1).strip()
+    return stripped or text.strip()
+
+
+def quoted(text: str) -> str:
+    """``text`` in quotation marks, unless it carries its own: a partial quotation
+    ('Japan as an “important partner”') keeps its marks where the outlet put them, and a
+    quotation the span cut before its closing mark gets it back."""
+    if not any(c in QUOTE_MARKS for c in text):
+        return f"\u201c{text}\u201d"
+    if text.count("\u201c") > text.count("\u201d"):
+        return text + "\u201d"
+    if text.count('"') % 2:
+        return text + '"'
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteRow:
-    """One quote as the story carries it, with the sources and outlets that carry it."""
+    """One quote as the story carries it, with the sources and outlets that carry it.
+
+    ``text`` is what readers are shown (:func:`quote_words`); the cites locate the original.
+    """
 
     text: str
     cites: tuple[Cite, ...]  # the article it was taken from first, then the others carrying it
@@ -451,7 +479,7 @@ def _quote_groups(story: Story, citer: _Citer) -> tuple[QuoteGroup, ...]:
         labels.setdefault(key, (speaker, q.speaker))
         cites = citer.cites([q.article, *q.also_in], q.text)
         outlets = tuple(dict.fromkeys(c.outlet for c in cites))
-        groups[key].append(QuoteRow(q.text, cites, outlets, len(q.variants)))
+        groups[key].append(QuoteRow(quote_words(q.text), cites, outlets, len(q.variants)))
     out = [QuoteGroup(labels[k][0], labels[k][1], tuple(rows)) for k, rows in groups.items()]
     # Most-quoted speakers first; the unattributed pile goes last whatever its size.
     out.sort(key=lambda g: (g.speaker == UNATTRIBUTED, -len(g.quotes), g.speaker.lower()))
