@@ -138,3 +138,19 @@ def test_participants_without_enrichment_skip_other_times() -> None:
     who = occurrence(Article(id="b", source="b", text=text, published="2025-06-20")).who
     assert "Shigeru Ishiba" in who and "Lee Jae Myung" in who
     assert not any("Obuchi" in w or "Kim Dae" in w for w in who)
+
+
+def test_event_places_are_where_the_lede_says_it_happened() -> None:
+    # Enriched articles: places come from the entity mentions. The lede's "in Geneva" is the
+    # venue; a country in a list and a city named further down are other occasions' places.
+    lede = "The two leaders met in Geneva on March 4, their first talks since the crisis among Chile, Peru and Bolivia."
+    later = " " * 700 + "They will meet again at a summit in Oslo next month."
+    text = lede + later
+    arts = []
+    for aid in ("a", "b"):
+        ms = [Mention(text=w, label="GPE", entity=None, start=text.index(w), end=text.index(w) + len(w)) for w in ("Geneva", "Peru", "Oslo")]
+        arts.append(Article(id=aid, source=aid, title="Leaders meet", text=text, published="2025-03-04", mentions=tuple(ms)))
+    o = occurrence(arts[0])
+    assert o.venue == ("Geneva",) and set(o.places) == {"Geneva", "Peru", "Oslo"}
+    events = EventGrouper().fit(arts, story_id="s").events_
+    assert [e.places for e in events] == [("Geneva",)]

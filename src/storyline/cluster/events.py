@@ -25,7 +25,8 @@ organisations it names. The rules:
    setting and count for nothing.
 
 An event's title is the headline of its most typical article (highest mean
-similarity to the others); its places are the names most of its articles mention in their leads, its
+similarity to the others); its places are the names most of its articles mention in their ledes
+(the first sentence or two; further down, places are as often another occasion's), its
 participants the people and organisations half its articles name as actors
 (see :func:`occurrence`).
 """
@@ -79,6 +80,15 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{1,40}?)(?:,\s*[A-Z][A-Za-z .'-]{
 LEAD_CHARS = 1500  # the part of a body that says what happened; places are read from it
 DATE_CHARS = 2500  # dates further down are background; reading them only costs time
 FIRM_CHARS = 600  # a date this near the top (headline and first sentences) dates the article's news
+# The lede: the first sentence or two, where news says where it happened. An event's places are
+# the ones its articles name here; further down the lead, places are as often those of other
+# occasions (a summit "to take place in Canada" in a report of a phone call from Seoul).
+LEDE_CHARS = FIRM_CHARS
+# What stands before a place named as where something happened: "in", "at" ("in the
+# Netherlands"), the same after a place and a comma ("in Kananaskis, Canada"), or nothing (a
+# dateline). A list ("among Chile, Peru and Bolivia") is not a venue.
+_LOCATIVE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside|[Ii]nside)\s+(?:the\s+)?"
+                       r"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s+)?|^\s*)$")
 
 
 @dataclass
@@ -92,6 +102,7 @@ class Occurrence:
     scheduled: bool = False
     date_from: str = "none"  # times | text | published | none
     firm: bool = False  # the date is named in the headline or the lead, not only further down
+    venue: tuple[str, ...] = ()  # the places named in the lede (see LEDE_CHARS)
 
 
 def _published_day(a: Article) -> date | None:
@@ -228,6 +239,7 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
     day, scheduled, src, firm = event_date(a, anchor)
     lead = a.text[:LEAD_CHARS]
     places: list[str] = []
+    venue: list[str] = []
     who: list[str] = []
     display: dict[str, Counter[str]] = {}
     pub = _published_day(a) or anchor
@@ -243,6 +255,8 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
             name = m.entity or m.text
             if m.label in PLACE_LABELS and m.start < LEAD_CHARS:
                 places.append(m.text)
+                if m.start < LEDE_CHARS and _LOCATIVE.search(a.text, max(0, m.start - 40), m.start):
+                    venue.append(m.text)
             elif m.label in WHO_LABELS and m.label != "NORP":
                 if m.start >= LEAD_CHARS or in_context(m.start):
                     continue
@@ -272,19 +286,24 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
             places.append(dl.group(1).strip())
         places.extend(mt.group(1) for mt in _PLACE.finditer(lead))
         places = [p for p in places if p.split()[0].rstrip(".") not in NOT_NAMES]
+        lede = lead[:LEDE_CHARS]
+        venue = [p for p in places if p in lede]
         # Without enrichment, people and organisations are the capitalised phrases of two
         # words or more that are not places ("Shigeru Ishiba", "Korean Embassy").
         seen_places = set(places)
         kept = "".join(" " * (e - s) if in_context(s) else lead[s:e] for s, e in _spans_of(lead, off_topic))
         who.extend(n for n in capitalised_phrases(kept) if " " in n and n not in seen_places
                    and not _OCCASION_NAME.search(n))
-    places_n = tuple(dict.fromkeys(p.strip(" .,").title() if p.isupper() else p.strip(" .,") for p in places if p.strip()))
+    def norm_places(ps: list[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.strip(" .,").title() if p.isupper() else p.strip(" .,") for p in ps if p.strip()))
+
+    places_n = norm_places(places)
     # Participants by entity id when enrichment gave one, shown by their longest frequent name.
     who_n = tuple(
         max(display[k], key=lambda t: (display[k][t], len(t))) if k in display else k
         for k, _ in Counter(who).most_common(8)
     )
-    return Occurrence(a.id, day, places_n, who_n, scheduled, src, firm)
+    return Occurrence(a.id, day, places_n, who_n, scheduled, src, firm, norm_places(venue))
 
 
 def _spans_of(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -306,6 +325,7 @@ class _Group:
     day: str | None
     members: list[int] = field(default_factory=list)
     places: Counter[str] = field(default_factory=Counter)
+    venues: Counter[str] = field(default_factory=Counter)  # places named in the members' ledes
     pos: int = -1  # its index in the story's list of groups
 
 
@@ -409,6 +429,7 @@ class EventGrouper:
         setting = {p for p, c in place_df.items() if len(arts) > 2 and c >= 0.75 * len(arts)}
         for o in occ:
             o.places = tuple(p for p in o.places if p not in setting)
+            o.venue = tuple(p for p in o.venue if p not in setting)
         self.occurrences_ = {o.article: o for o in occ}
         sims = self._similarities(arts)
         groups: list[_Group] = []
@@ -431,6 +452,7 @@ class EventGrouper:
                 table.new_group(o.day)
             g.members.append(i)
             g.places.update(o.places)
+            g.venues.update(o.venue)
             table.add(g.pos, i, o.places)
             placed[i] = g
         self.events_ = sorted(
@@ -543,7 +565,8 @@ class EventGrouper:
         # A name counts as a participant when at least half the event's articles (and one) name it.
         need = max(1, len(members) // 2)
         participants = tuple(k for k, c in who.most_common(10) if c >= need)[:8]
-        places = tuple(k for k, c in g.places.most_common(5) if c >= need)[:3]
+        # Where it happened: what the ledes name (none: reconcile fills in its place facts).
+        places = tuple(k for k, c in g.venues.most_common(5) if c >= need)[:3]
         scheduled = all(occ[i].scheduled for i in members)
         ids = tuple(sorted(arts[i].id for i in members))
         eid = content_id("event", story_id, g.day or "", "" if g.day else ids[0])
