@@ -120,3 +120,16 @@ def test_announced_event_elsewhere_stays_apart() -> None:
     out = reconcile_story(story, arts)
     assert len(out.events) == 3
     assert any(e.status == "scheduled" and e.date == "2031-03-06" for e in out.events)
+
+
+def test_an_event_titled_by_a_sentence_is_named_from_its_class() -> None:
+    from storyline.reconcile import reconcile_story
+
+    story, arts = _announced_and_reported("Porto")
+    sentence = ("Ministers met in Lisbon on Monday to open the trade talks that both governments "
+                "have prepared for more than two years")
+    events = (story.events[0].replace(title=sentence), story.events[1])
+    out = reconcile_story(story.replace(events=events), arts)
+    talks = next(e for e in out.events if e.id == "ev-talks")
+    assert talks.title.startswith("meeting") and "2031-03-03" in talks.title
+    assert next(e for e in out.events if e.id == "ev-party").title == "Embassy reception in Porto"  # a headline stays

@@ -48,6 +48,9 @@ BACKGROUND_DAYS = 180
 # dated one of the same class in the same article for the two to be one event:
 # about two paragraphs of news prose.
 UNDATED_REACH = 600
+# Longer than this, an event's title is a sentence, not a headline (news headlines run
+# 50-90 characters); the event is then named from its class, date and participants.
+MAX_TITLE_CHARS = 100
 # Slots, in the order the fact table shows them.
 SLOT_ORDER = ("date", "time", "place", "duration", "participants", "host", "agreed", "count", "relative", "ordinal")
 
@@ -136,8 +139,10 @@ def reconcile_story(story: Story, articles: Mapping[str, Article], gazetteer: Ga
             ev2 = ev2.replace(articles=tuple(dict.fromkeys(m.article for m in ms)))
         if ev.id in derived:
             ev2 = ev2.replace(title=_title(ev2, facts))
-        elif event_class(ev.title) is None and (cls := _event_cls(ev, ms)):
-            # A clusterer-made event is titled by a headline; name the occurrence instead.
+        elif (event_class(ev.title) is None or len(ev.title) > MAX_TITLE_CHARS) and (cls := _event_cls(ev, ms)):
+            # A clusterer-made event is titled by a headline, or by the first sentence of an
+            # article without one: unless that names the occurrence in a headline's few
+            # words, name the occurrence instead.
             ev2 = ev2.replace(title=_title(ev2.replace(title=cls), facts))
         new_events.append(ev2)
         conflicts.extend(Conflict(ev.id, f.slot, f.values) for f in facts if f.status == "conflict")
