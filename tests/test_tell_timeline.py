@@ -138,3 +138,17 @@ def test_two_words_for_one_occurrence_are_one_entry() -> None:
     tl = story_timeline(Story("s", "s", ("a", "b", "c"), events=events), {})
     assert len(tl) == 2  # the drill names the address, but the address does not name the drill
     assert {tuple(sorted(e.articles)) for e in tl} == {("a", "b"), ("c",)}
+
+
+def test_summary_reports_and_leaves_an_editorials_arguments_out() -> None:
+    report = ("The two ministers signed a fisheries agreement in Lima on Tuesday after three days of talks. "
+              "The agreement sets catch limits for anchovy stocks along the coast for five years.")
+    editorial = ("The fisheries agreement signed in Lima on Tuesday caps anchovy catches for five years. "
+                 "Both governments should now enforce the anchovy limits strictly along the whole coast. "
+                 "We believe the fisheries agreement is the best chance the anchovy stocks have had in years.")
+    arts = {"n": Article(id="n", source="n", text=report, kind="news", published="2030-05-08"),
+            "e": Article(id="e", source="e", text=editorial, kind="editorial", published="2030-05-09")}
+    out = summarise(Story("s", "s", ("n", "e")), arts)
+    picked = " ".join(s.text for s in out)
+    assert "caps anchovy catches" in picked or "signed a fisheries agreement" in picked
+    assert "should" not in picked and "We believe" not in picked

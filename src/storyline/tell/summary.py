@@ -7,7 +7,9 @@ carry the same sentence near-verbatim (rapidfuzz ``token_set_ratio`` >= 90:
 reprints and wire copy, which make the very same claim).
 
 1. Candidates: body sentences of the original (non-copy) articles, 8 to 45
-   words, without quotation marks (quotes belong to the quotes table).
+   words, without quotation marks (quotes belong to the quotes table); from
+   opinion and editorial articles, only sentences that do not argue (no "should",
+   "must", first person): a summary reports.
 2. Score by cosine to the story's TF-IDF centroid, with a lead bonus (news puts
    the essentials first); select with MMR so no two sentences repeat each other.
 3. Order the picks by their article's publication time and position.
@@ -33,14 +35,25 @@ LEAD_BONUS = 0.15  # the first two sentences of an article (inverted pyramid)
 SAME_CLAIM = 90.0
 
 
+# Article kinds that argue as well as report. Their sentences that argue ("both governments
+# should seize these moments") stay out of a summary, which reports; those that report (an
+# editorial's "Lee held his first summit with Ishiba on June 17") may be picked.
+VIEWS = frozenset({"opinion", "editorial"})
+_ARGUES = re.compile(r"\b(?:should|must|ought to|needs? to|have to|has to|cannot afford|it is time|"
+                     r"we|our|us|I|my)\b", re.I)
+
+
 def _candidates(story: Story, articles: Mapping[str, Article]) -> list[tuple[str, str, int, str]]:
     out = []
     for aid in story.articles:
         a = articles.get(aid)
         if a is None or aid in story.duplicates:
             continue
+        views = a.kind in VIEWS
         for i, s in enumerate(split_sentences(a.text)):
             n = len(s.text.split())
+            if views and _ARGUES.search(s.text):
+                continue
             if 8 <= n <= 45 and not re.search(r"[“”\"]", s.text) and s.text[-1:] in ".!?":
                 out.append((aid, s.text, i, a.published or ""))
     return out
