@@ -1,6 +1,7 @@
 """Quote extraction on the PolNeAR dev split, scored with ../shared/eval/score_quotes.py.
 
-Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-stats]
+Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-stats] [--lstm NPZ]
+       [--crf-weight W] [--crf-bonus B]
 
 1. Convert PolNeAR brat standoff (first annotator of each article, per metadata.tsv) into the
    scorer's gold format: per article, one record per attribution relation with ``source``,
@@ -43,7 +44,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 from storyline.enrich import Enricher  # noqa: E402
 from storyline.enrich.nlp import PARSE_BATCH, enrich_doc  # noqa: E402
 from storyline.enrich.quotes import extract_quotes  # noqa: E402
-from storyline.enrich.quotes_crf import QuoteTagger  # noqa: E402
+from storyline.enrich.quotes_crf import CRF_BONUS, CRF_WEIGHT, QuoteTagger  # noqa: E402
+from storyline.enrich.quotes_nn import MODEL_PATH as LSTM_PATH  # noqa: E402
 from storyline.records import Article  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 
@@ -199,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="dev", choices=["dev", "train"])
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--cue-stats", action="store_true")
+    ap.add_argument("--lstm", help="the recurrent tagger's weights (default: the shipped quotes_lstm.npz)")
+    ap.add_argument("--crf-weight", type=float, help="the CRF vote's weight in the mix (default: CRF_WEIGHT)")
+    ap.add_argument("--crf-bonus", type=float,
+                    help="the CRF vote's emission bonus for a BiLSTM-CRF (default: CRF_BONUS)")
     ap.add_argument("--out", default=os.path.join(RESULTS, "quotes.json"))
     args = ap.parse_args(argv)
     if args.cue_stats:
@@ -209,9 +215,14 @@ def main(argv: list[str] | None = None) -> int:
         articles = articles[: args.limit]
         gold = {a.id: gold[a.id] for a in articles}
     enricher = Enricher(Settings())
+    if args.lstm is not None or args.crf_weight is not None or args.crf_bonus is not None:  # another tagger or mix
+        enricher.quote_tagger = QuoteTagger(
+            lstm_path=args.lstm or LSTM_PATH, crf_weight=CRF_WEIGHT if args.crf_weight is None else args.crf_weight,
+            crf_bonus=CRF_BONUS if args.crf_bonus is None else args.crf_bonus)
     t0, c0 = time.perf_counter(), time.process_time()
     docs = list(enricher.nlp.pipe((a.text for a in articles), batch_size=PARSE_BATCH))
-    enriched = [enrich_doc(a, d) for a, d in zip(articles, docs, strict=True)]
+    # the tagger opened once, as enrichment does (Enricher.pipe), not once per article
+    enriched = [enrich_doc(a, d, quote_tagger=enricher.quote_tagger) for a, d in zip(articles, docs, strict=True)]
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0  # the machine is shared: CPU time is the steadier figure
     # the rule system alone, on the same parses (the "before" of the trained tagger)

@@ -1,6 +1,7 @@
 """Train the attribution taggers (src/storyline/enrich/models/) on PolNeAR train.
 
 Usage: .venv/bin/python bench/train_quotes.py [--limit N] [--out PATH] [--cache] [--no-crf] [--no-lstm]
+       [--output softmax|crf] [--epochs N] [--hidden N] [--dropout P] [--lstm-out PATH]
 
 1. Read the PolNeAR train split (first annotator of each article, as bench_quotes.py reads dev)
    and parse every text with the enricher's spaCy model (``Settings().spacy_model``).
@@ -11,8 +12,11 @@ Usage: .venv/bin/python bench/train_quotes.py [--limit N] [--out PATH] [--cache]
    the same parameters give the same model (L-BFGS has no randomness).
 4. Train the recurrent tagger of ``storyline.enrich.quotes_nn`` with PyTorch (the ``train``
    extra): a bag of embeddings of each token's own CRF features beside spaCy's ``doc.tensor``,
-   a bidirectional LSTM, a softmax over the BIO labels; Adam, cross-entropy, a fixed seed, one
-   thread and deterministic kernels, so a re-run gives the same weights. They are written as
+   a bidirectional LSTM, a softmax over the BIO labels (``--output softmax``, cross-entropy) or
+   a linear-chain CRF over them (``--output crf``: learned transition, start and end scores,
+   the BIO constraint as a large negative score, the negative log-likelihood of the gold path
+   from the forward algorithm, :func:`crf_nll`); Adam, a fixed seed, one thread and
+   deterministic kernels, so a re-run gives the same weights. They are written as
    ``quotes_lstm.npz`` (float16 matrices), which the NumPy forward pass reads.
 
 Only the train split is read; dev is for bench_quotes.py, test is never read. ``--cache`` keeps
@@ -50,8 +54,56 @@ PARAMS = {"c1": 2.0, "c2": 0.01, "max_iterations": 100, "feature.minfreq": 5,
 # The recurrent tagger, compared on PolNeAR dev (exact F1 source/cue/content, LSTM alone): one
 # layer of 128 after 1 epoch 71.7/68.3/49.3, after 8 epochs 74.9/71.5/54.2 (the shipped model);
 # with the CRF vote of quotes_crf.CRF_WEIGHT: 76.0/71.0/54.7 at 128, 75.6/70.7/53.5 at 96, 75.2/70.5/52.8 at 64.
-LSTM = {"min_count": 10, "embed": 64, "hidden": 128, "layers": 1, "epochs": 8, "lr": 2e-3,
-        "lr_decay": 0.8, "dropout": 0.25, "batch": 32, "seed": 0}
+#
+# A CRF output layer trained jointly (``--output crf``, a BiLSTM-CRF), on its own (no CRFsuite
+# vote): 8 epochs 77.5/71.2/56.5; dropout 0.35 76.8/71.2/57.5; 10 epochs 77.3/71.4/57.3 (shipped:
+# best on source + cue + content, all three above the softmax mix). A CRFsuite vote as a bonus on
+# the emission scores cost more than it gave (8 epochs: +0.1 76.9/71.4/56.7, +0.25 76.6/70.8/55.8).
+LSTM = {"min_count": 10, "embed": 64, "hidden": 128, "layers": 1, "epochs": 10, "lr": 2e-3,
+        "lr_decay": 0.8, "dropout": 0.25, "batch": 32, "seed": 0, "output": "crf"}
+# A large negative score for the label pairs BIO forbids (``I-X`` after anything but ``B-X``/``I-X``,
+# and at the start): finite, so a sum never meets inf - inf.
+FORBIDDEN = -1e4
+
+
+def bio_mask() -> tuple[Any, Any]:
+    """(LABELS x LABELS, LABELS) masks as torch tensors: ``FORBIDDEN`` where BIO forbids the
+    transition / the first label, 0 elsewhere (the same rule as ``quotes_nn.viterbi``)."""
+    import torch
+
+    trans = torch.zeros(len(LSTM_LABELS), len(LSTM_LABELS))
+    for j, to in enumerate(LSTM_LABELS):
+        if to.startswith("I-"):
+            for i, frm in enumerate(LSTM_LABELS):
+                if frm == "O" or frm[2:] != to[2:]:
+                    trans[i, j] = FORBIDDEN
+    start = torch.tensor([FORBIDDEN if lab.startswith("I-") else 0.0 for lab in LSTM_LABELS])
+    return trans, start
+
+
+def crf_nll(emissions: Any, tags: Any, mask: Any, trans: Any, start: Any, end: Any) -> Any:
+    """Summed negative log-likelihood of a linear-chain CRF over a padded batch.
+
+    ``emissions`` (batch, time, labels), ``tags`` (batch, time) label ids, ``mask`` (batch, time)
+    bools, true on real tokens, every sequence at least one token long and left-aligned;
+    ``trans[i, j]`` scores label ``j`` after label ``i``, ``start``/``end`` the first and the last
+    label (BIO masking is the caller's: add ``bio_mask()`` to them). The partition function is the
+    forward algorithm in log space, one ``logsumexp`` per time step for the whole batch; a padded
+    step leaves a sequence's forward scores as they were.
+    """
+    import torch
+
+    n_batch, n_time, _ = emissions.shape
+    rows = torch.arange(n_batch)
+    alpha = start + emissions[:, 0]
+    gold = start[tags[:, 0]] + emissions[rows, 0, tags[:, 0]]
+    for t in range(1, n_time):
+        on = mask[:, t]
+        step = torch.logsumexp(alpha.unsqueeze(2) + trans, dim=1) + emissions[:, t]
+        alpha = torch.where(on.unsqueeze(1), step, alpha)
+        gold = gold + (trans[tags[:, t - 1], tags[:, t]] + emissions[rows, t, tags[:, t]]) * on
+    last = tags[rows, mask.sum(1) - 1]
+    return (torch.logsumexp(alpha + end, dim=1) - gold - end[last]).sum()
 
 
 def gold_spans(rels: list[dict]) -> list[tuple[str, int, int]]:
@@ -83,6 +135,11 @@ def train_lstm(seqs: list[tuple[list[list[str]], Any, list[str]]], out: str, cfg
     torch.set_num_threads(1)  # one thread: the same sums in the same order on every run
     torch.use_deterministic_algorithms(True)
     seqs = [s for s in seqs if s[2]]
+    crf = cfg["output"] == "crf"
+    if crf:
+        # A content that runs on from the paragraph before starts this one with "I-Q"; BIO forbids
+        # that first label, so the CRF learns it as the "B-Q" the decoder reads it as anyway.
+        seqs = [(f, v, ["B-" + ys[0][2:], *ys[1:]] if ys[0].startswith("I-") else ys) for f, v, ys in seqs]
     counts = Counter(f for feats, _, _ in seqs for fs in feats for f in fs)
     vocab = sorted(f for f, c in counts.items() if c >= cfg["min_count"])
     index = {f: i + 1 for i, f in enumerate(vocab)}  # 0: no known feature (a zero vector)
@@ -100,8 +157,15 @@ def train_lstm(seqs: list[tuple[list[list[str]], Any, list[str]]], out: str, cfg
             self.lstm = nn.LSTM(cfg["embed"] + width, cfg["hidden"], num_layers=cfg["layers"], batch_first=True,
                                 bidirectional=True, dropout=cfg["dropout"] if cfg["layers"] > 1 else 0.0)
             self.out = nn.Linear(2 * cfg["hidden"], len(LSTM_LABELS))
+            if crf:
+                k = len(LSTM_LABELS)
+                self.trans = nn.Parameter(torch.zeros(k, k))
+                self.start = nn.Parameter(torch.zeros(k))
+                self.end = nn.Parameter(torch.zeros(k))
 
         def forward(self, batch: list[Any]) -> Any:
+            """Label scores: (batch, longest, labels) padded with zeros for the CRF, else one
+            (tokens, labels) row per token of the batch in order."""
             flat: list[int] = []
             offsets: list[int] = []
             lens = [len(ids) for ids, _, _ in batch]
@@ -113,8 +177,20 @@ def train_lstm(seqs: list[tuple[list[list[str]], Any, list[str]]], out: str, cfg
             pad = nn.utils.rnn.pad_sequence(list(torch.split(self.drop(x), lens)), batch_first=True)
             packed = nn.utils.rnn.pack_padded_sequence(pad, torch.tensor(lens), batch_first=True, enforce_sorted=False)
             h, _ = nn.utils.rnn.pad_packed_sequence(self.lstm(packed)[0], batch_first=True)
+            if crf:
+                return self.out(self.drop(h))
             return self.out(self.drop(torch.cat([h[i, :n] for i, n in enumerate(lens)])))
 
+    def loss_of(b: list[Any]) -> Any:
+        if not crf:
+            return nn.functional.cross_entropy(net(b), torch.cat([d[2] for d in b]))
+        em = net(b)
+        tags = nn.utils.rnn.pad_sequence([d[2] for d in b], batch_first=True)
+        mask = nn.utils.rnn.pad_sequence([torch.ones(len(d[2]), dtype=torch.bool) for d in b], batch_first=True)
+        # per token, as the cross-entropy is, so the learning rate means the same for both outputs
+        return crf_nll(em, tags, mask, net.trans + bio_trans, net.start + bio_start, net.end) / int(mask.sum())
+
+    bio_trans, bio_start = bio_mask()
     net = Net()
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
     for epoch in range(cfg["epochs"]):
@@ -127,20 +203,24 @@ def train_lstm(seqs: list[tuple[list[list[str]], Any, list[str]]], out: str, cfg
         total = 0.0
         for b in batches:
             opt.zero_grad()
-            loss = nn.functional.cross_entropy(net(b), torch.cat([d[2] for d in b]))
+            loss = loss_of(b)
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             opt.step()
             total += loss.item()
         for group in opt.param_groups:
             group["lr"] *= cfg["lr_decay"]
-        print(f"  LSTM epoch {epoch + 1}/{cfg['epochs']}: loss {total / len(batches):.4f} "
+        print(f"  LSTM ({cfg['output']}) epoch {epoch + 1}/{cfg['epochs']}: loss {total / len(batches):.4f} "
               f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     state = {k: v.detach().numpy() for k, v in net.state_dict().items()}
     arrays: dict[str, Any] = {"vocab": np.array(json.dumps(vocab)), "tensor_width": np.array(width),
                               "embed": state["bag.weight"].astype(np.float16),
                               "out_w": state["out.weight"].astype(np.float16),
                               "out_b": state["out.bias"].astype(np.float32)}
+    if crf:
+        # the learned scores without the BIO mask: quotes_nn adds its own at decoding
+        arrays.update(crf_trans=state["trans"].astype(np.float32), crf_start=state["start"].astype(np.float32),
+                      crf_end=state["end"].astype(np.float32))
     for k in range(cfg["layers"]):
         for mine, torchs in (("", ""), ("_rev", "_reverse")):
             arrays[f"l{k}{mine}_w_ih"] = state[f"lstm.weight_ih_l{k}{torchs}"].astype(np.float16)
@@ -163,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lstm-out", default=LSTM_PATH)
     ap.add_argument("--epochs", type=int, default=LSTM["epochs"])
     ap.add_argument("--hidden", type=int, default=LSTM["hidden"], help="LSTM width (to compare settings)")
+    ap.add_argument("--dropout", type=float, default=LSTM["dropout"])
+    ap.add_argument("--output", choices=["softmax", "crf"], default=LSTM["output"],
+                    help="the LSTM's output layer: per-token softmax, or a linear-chain CRF trained with it")
     args = ap.parse_args(argv)
 
     import pycrfsuite
@@ -210,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{os.path.getsize(args.out) / 1e6:.2f} MB -> {args.out}", file=sys.stderr)
     if not args.no_lstm:
         t1 = time.perf_counter()
-        train_lstm(seqs, args.lstm_out, dict(LSTM, epochs=args.epochs, hidden=args.hidden))
+        train_lstm(seqs, args.lstm_out, dict(LSTM, epochs=args.epochs, hidden=args.hidden, dropout=args.dropout,
+                                               output=args.output))
         print(f"trained the LSTM in {time.perf_counter() - t1:.0f} s; "
               f"{os.path.getsize(args.lstm_out) / 1e6:.2f} MB -> {args.lstm_out}", file=sys.stderr)
     return 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,9 @@ from storyline.enrich.quotes_nn import (
     LABELS,
     MODEL_PATH,
     LstmTagger,
+    Transitions,
     bilstm_batch,
+    crf_viterbi,
     ensemble,
     segments,
     viterbi,
@@ -122,6 +127,7 @@ def test_shipped_lstm_is_small_and_used(nlp: Any) -> None:
     assert Path(MODEL_PATH).stat().st_size < 5_000_000
     both = QuoteTagger()
     assert both.lstm is not None and both.lstm.tensor_width == 96
+    assert both.lstm.crf is not None  # a BiLSTM-CRF (train_quotes.py --output crf)
     crf_only = QuoteTagger(lstm_path=None)
     assert crf_only.lstm is None
     doc = nlp('"We will not accept this," said Kim Jin-a, a spokeswoman for the ministry.\n\n'
@@ -162,3 +168,112 @@ def test_bilstm_batch_of_nothing_is_nothing() -> None:
     rng = np.random.default_rng(2)
     fw, bw = _weights(rng, 3, 2), _weights(rng, 3, 2)
     assert bilstm_batch([], fw, bw) == []
+
+
+def _path_score(em: np.ndarray, path: tuple[int, ...], tr: Transitions) -> float:
+    return float(tr.start[path[0]] + tr.end[path[-1]] + sum(em[t, k] for t, k in enumerate(path))
+                 + sum(tr.trans[a, b] for a, b in itertools.pairwise(path)))
+
+
+def test_crf_viterbi_follows_the_transitions_by_hand() -> None:
+    """Two tokens whose emissions alone say "B-S B-C"; the transitions decide otherwise."""
+    k = len(LABELS)
+    o, bs, is_, bc = (LABELS.index(x) for x in ("O", "B-S", "I-S", "B-C"))
+    em = np.full((2, k), -5.0)
+    em[0, bs], em[1, bc], em[1, is_] = 0.0, 0.0, -1.0
+    trans = np.zeros((k, k))
+    assert crf_viterbi([em], Transitions.learned(trans, np.zeros(k)))[0] == ["B-S", "B-C"]
+    # a source is rarely followed straight by a cue here, and usually continues: B-S I-S
+    # scores 0 - 1 + 1.5 = 0.5 against 0 + 0 - 2 = -2 for B-S B-C
+    trans[bs, bc], trans[bs, is_] = -2.0, 1.5
+    assert crf_viterbi([em], Transitions.learned(trans, np.zeros(k)))[0] == ["B-S", "I-S"]
+    # a strong end score for O beats both: B-S O scores 0 - 5 + 6 = 1
+    end = np.zeros(k)
+    end[o] = 6.0
+    assert crf_viterbi([em], Transitions.learned(trans, np.zeros(k), end))[0] == ["B-S", "O"]
+    # I-X is never a first label nor follows O, however high its scores: "I-Q I-Q" (13) and
+    # "O I-Q" (3) are out, "B-Q I-Q" (-2) beats "O B-Q" and "O O" (-5)
+    em2 = np.full((2, k), -5.0)
+    em2[:, LABELS.index("I-Q")] = (10.0, 3.0)
+    em2[0, o] = 0.0
+    assert crf_viterbi([em2], Transitions.learned(np.zeros((k, k)), np.zeros(k)))[0] == ["B-Q", "I-Q"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4), st.integers(0, 2**32 - 1))
+def test_crf_viterbi_finds_the_best_valid_path_of_each_sequence(lengths: list[int], seed: int) -> None:
+    """Batched decoding of sequences of several lengths equals brute force over every BIO path."""
+    rng = np.random.default_rng(seed)
+    k = len(LABELS)
+    tr = Transitions.learned(rng.normal(size=(k, k)), rng.normal(size=k), rng.normal(size=k))
+    ems = [rng.normal(size=(n, k)) * 2 for n in lengths]
+    got = crf_viterbi(ems, tr)
+    for em, tags in zip(ems, got, strict=True):
+        prev = "O"
+        for tag in tags:
+            assert not tag.startswith("I-") or (prev != "O" and prev[2:] == tag[2:]), tags
+            prev = tag
+        best = max(_path_score(em, p, tr) for p in itertools.product(range(k), repeat=len(em)))
+        assert _path_score(em, tuple(LABELS.index(t) for t in tags), tr) == pytest.approx(best)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch not installed (the train extra)")
+def test_crf_forward_algorithm_equals_the_sum_over_all_paths() -> None:
+    """The training loss (bench/train_quotes.py) is -log p(gold), p summed by brute force."""
+    import torch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import train_quotes
+
+    torch.manual_seed(0)
+    k = len(LABELS)
+    bio_trans, bio_start = train_quotes.bio_mask()
+    trans, start, end = torch.randn(k, k) + bio_trans, torch.randn(k) + bio_start, torch.randn(k)
+    lengths = [3, 1, 4]
+    em = torch.randn(len(lengths), max(lengths), k)
+    gold = [[1, 2, 0], [3], [5, 6, 6, 0]]
+    tags = torch.nn.utils.rnn.pad_sequence([torch.tensor(g) for g in gold], batch_first=True)
+    mask = torch.nn.utils.rnn.pad_sequence([torch.ones(n, dtype=torch.bool) for n in lengths], batch_first=True)
+    got = train_quotes.crf_nll(em, tags, mask, trans, start, end)
+    tr = Transitions(trans.numpy().astype(np.float64), start.numpy().astype(np.float64), end.numpy().astype(np.float64))
+    want = 0.0
+    for b, n in enumerate(lengths):
+        e = em[b, :n].numpy().astype(np.float64)
+        scores = np.array([_path_score(e, p, tr) for p in itertools.product(range(k), repeat=n)])
+        log_z = scores.max() + np.log(np.exp(scores - scores.max()).sum())
+        want += log_z - _path_score(e, tuple(gold[b]), tr)
+    assert float(got) == pytest.approx(want, rel=1e-5)
+    # padding changes nothing: the same sequences one at a time sum to the same loss
+    alone = sum(float(train_quotes.crf_nll(em[b:b + 1, :n], tags[b:b + 1, :n], mask[b:b + 1, :n], trans, start, end))
+                for b, n in enumerate(lengths))
+    assert alone == pytest.approx(float(got), rel=1e-5)
+
+
+def _tiny_crf_model(path: Path, width: int = 96, hid: int = 3) -> None:
+    rng = np.random.default_rng(0)
+    vocab = ["w:said", "cue", "q"]
+    k = len(LABELS)
+    np.savez(path, vocab=np.array(json.dumps(vocab)), tensor_width=np.array(width),
+             embed=rng.normal(size=(len(vocab) + 1, 4)).astype(np.float16),
+             out_w=rng.normal(size=(k, 2 * hid)).astype(np.float16), out_b=np.zeros(k, dtype=np.float32),
+             crf_trans=rng.normal(size=(k, k)).astype(np.float32), crf_start=np.zeros(k, dtype=np.float32),
+             crf_end=np.zeros(k, dtype=np.float32),
+             **{f"l0{d}_{n}": rng.normal(size=shape).astype(np.float32) for d in ("", "_rev")
+                for n, shape in (("w_ih", (4 * hid, 4 + width)), ("w_hh", (4 * hid, hid)), ("b", (4 * hid,)))})
+
+
+@pytest.mark.skipif(not QuoteTagger.available(), reason="models not trained")
+def test_a_bilstm_crf_model_is_decoded_with_its_transitions(nlp: Any, tmp_path: Path) -> None:
+    path = tmp_path / "tiny.npz"
+    _tiny_crf_model(path)
+    lstm = LstmTagger(str(path))
+    assert lstm.crf is not None and lstm.crf.trans.shape == (len(LABELS), len(LABELS))
+    doc = nlp('"We will not accept this," said Kim Jin-a.\n\nThe ministry said it would protest.')
+    for bonus in (0.0, 0.5):
+        tagger = QuoteTagger(lstm_path=str(path), crf_bonus=bonus)
+        spans = tagger.spans(doc, [False] * len(doc), ["O"] * len(doc))
+        assert all(0 <= s.start < s.end <= len(doc) and s.label in "SCQ" for s in spans)
+    # a vote worth far more than any emission or transition: the CRF's own labels
+    both, crf_only = QuoteTagger(lstm_path=str(path), crf_bonus=1e3), QuoteTagger(lstm_path=None)
+    in_quote, rules = [False] * len(doc), ["O"] * len(doc)
+    assert both.spans(doc, in_quote, rules) == crf_only.spans(doc, in_quote, rules)

@@ -15,8 +15,9 @@ made: no second pass, a few milliseconds per article.
    sentence boundaries but rarely paragraph ones.
 2. **Tagging** (:class:`QuoteTagger`): BIO labels ``S`` (source), ``C`` (cue), ``Q``
    (content), decoded into token spans. When the recurrent tagger's weights ship
-   (:mod:`storyline.enrich.quotes_nn`), its label probabilities are mixed with a vote for the
-   CRF's label before decoding.
+   (:mod:`storyline.enrich.quotes_nn`), it decides: a BiLSTM-CRF (the shipped one) decodes
+   with its own learned transitions, a softmax LSTM's label probabilities are mixed with a
+   vote for the CRF's label before decoding.
 3. **Linking** (:func:`link_spans`): every content goes to the nearest cue (same sentence
    first, then a neighbouring one), every cue to the nearest source in its sentence.
 
@@ -52,7 +53,7 @@ from spacy.tokens import Doc, Token
 
 from storyline.enrich.quotes_nn import LABELS as LSTM_LABELS
 from storyline.enrich.quotes_nn import MODEL_PATH as LSTM_PATH
-from storyline.enrich.quotes_nn import LstmTagger, ensemble, viterbi
+from storyline.enrich.quotes_nn import LstmTagger, crf_viterbi, ensemble, viterbi
 from storyline.enrich.tokens import doc_text, token_starts
 
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "quotes.crfsuite")
@@ -65,6 +66,14 @@ LABELS = ("S", "C", "Q")
 # 75.6/68.8/52.3. Averaging with the CRF's marginals instead (0.35) scored the same,
 # 75.8/71.6/54.4, and cost 7 marginal calls per token: a third of the tagger's time.
 CRF_WEIGHT = 0.3
+# The same vote for a BiLSTM-CRF (train_quotes.py --output crf, the shipped LSTM) cannot be a
+# share of probabilities: a CRF's per-token emission scores are flat under a softmax (median top
+# label 0.5 on PolNeAR dev; the transitions carry the rest), so a share of 0.05 already hands
+# 99.6 % of the labels to CRFsuite (10 dev articles), and at 0.2 and 0.3 it scored as CRFsuite
+# alone (75.5/68.8/52.4). It is a score added to the emission of CRFsuite's label instead; on the
+# 8-epoch BiLSTM-CRF (77.5/71.2/56.5 alone) +0.1 gave 76.9/71.4/56.7 and +0.25 76.6/70.8/55.8,
+# so it is 0: the BiLSTM-CRF decides alone, and CRFsuite's Viterbi pass is not even run.
+CRF_BONUS = 0.0
 
 # Verbs (and nouns) whose dependants are sources and contents: the rule system's cue lemmas
 # plus the frequent non-speech cues of PolNeAR train (counted with bench_quotes.py --cue-stats).
@@ -411,7 +420,7 @@ class QuoteTagger:
     """
 
     def __init__(self, path: str = MODEL_PATH, lstm_path: str | None = LSTM_PATH,
-                 crf_weight: float = CRF_WEIGHT) -> None:
+                 crf_weight: float = CRF_WEIGHT, crf_bonus: float = CRF_BONUS) -> None:
         import pycrfsuite  # imported here: importing storyline must not need the extension
 
         self.path = path
@@ -419,7 +428,8 @@ class QuoteTagger:
         self._tagger.open(path)
         # The recurrent tagger, when its weights are there; None: the CRF decides alone.
         self.lstm = LstmTagger(lstm_path) if lstm_path and LstmTagger.available(lstm_path) else None
-        self.crf_weight = crf_weight
+        self.crf_weight = crf_weight  # the vote's share for an LSTM with a softmax output
+        self.crf_bonus = crf_bonus  # the vote's score for an LSTM with a CRF output
 
     @staticmethod
     def available(path: str = MODEL_PATH) -> bool:
@@ -430,9 +440,11 @@ class QuoteTagger:
     def spans(self, doc: Doc, in_quote: Sequence[bool], rule_tags: Sequence[str]) -> list[TokenSpan]:
         """The tagged source/cue/content spans of ``doc`` (steps 1 and 2).
 
-        With the recurrent tagger loaded, each token's label probabilities are the LSTM's,
-        mixed with a vote for the CRF's own Viterbi label (weight ``crf_weight``), and a
-        constrained Viterbi pass reads the labels; without it, the CRF's labels are used.
+        With a BiLSTM-CRF loaded (the shipped LSTM), the labels are the best path under its
+        emission scores and learned transitions (plus ``crf_bonus`` on the CRF's own label, 0
+        by default). With a softmax LSTM, each token's label probabilities are the LSTM's mixed
+        with a vote for the CRF's own Viterbi label (weight ``crf_weight``), read with a
+        constrained Viterbi pass. Without an LSTM, the CRF's labels are used.
         """
         return self.spans_many([(doc, in_quote, rule_tags)])[0]
 
@@ -457,20 +469,33 @@ class QuoteTagger:
                 lstm_feats.extend(owns)
                 lstm_vecs.extend(tensor[[t.i for t in para]] for para in paras)
             jobs.append((paras, feats, use_lstm))
-        logps = iter(self.lstm.log_probs(lstm_feats, lstm_vecs) if self.lstm is not None and lstm_feats else [])
+        tagged: list[list[str]] = []  # the LSTM's labels of every paragraph it read, in order
+        if self.lstm is not None and lstm_feats:
+            logps = self.lstm.log_probs(lstm_feats, lstm_vecs)
+            read = [f for _, feats, use_lstm in jobs if use_lstm for f in feats]
+            if self.lstm.crf is not None:
+                # A BiLSTM-CRF: its emission scores, plus ``crf_bonus`` on the CRFsuite label when
+                # that is not 0, and its learned transitions, decoded for all paragraphs at once.
+                if self.crf_bonus:
+                    logps = [logp + self.crf_bonus * self._vote(f, logp) for f, logp in zip(read, logps, strict=True)]
+                tagged = crf_viterbi(logps, self.lstm.crf)
+            else:
+                tagged = [viterbi(ensemble(logp, self._vote(f, logp), self.crf_weight))
+                          for f, logp in zip(read, logps, strict=True)]
+        next_tags = iter(tagged)
         out: list[list[TokenSpan]] = []
         for paras, feats, use_lstm in jobs:
             found: list[TokenSpan] = []
             for para, f in zip(paras, feats, strict=True):
-                crf = self._tagger.tag(f)
-                if use_lstm:
-                    logp = next(logps)
-                    vote = np.zeros_like(logp)
-                    vote[np.arange(len(para)), [LSTM_LABELS.index(t) for t in crf]] = 1.0
-                    crf = viterbi(ensemble(logp, vote, self.crf_weight))
-                found.extend(decode(para, crf))
+                found.extend(decode(para, next(next_tags) if use_lstm else self._tagger.tag(f)))
             out.append(found)
         return out
+
+    def _vote(self, feats: Sequence[Sequence[str]], logp: np.ndarray) -> np.ndarray:
+        """A one-hot (tokens x LABELS) vote for the CRF's own Viterbi label of each token."""
+        vote = np.zeros_like(logp)
+        vote[np.arange(len(logp)), [LSTM_LABELS.index(t) for t in self._tagger.tag(feats)]] = 1.0
+        return vote
 
     def links(self, doc: Doc, in_quote: Sequence[bool], rule_tags: Sequence[str]) -> list[Link]:
         """The attributions of ``doc`` (steps 1 to 3)."""

@@ -12,10 +12,18 @@ enricher already has, so it costs no second parse:
   cue-like verb, in-quotation flag, the rule system's label), summed as a bag of learned
   embeddings: the neighbour features are left out, since the LSTM sees the neighbours.
 
-Its label probabilities are mixed with a vote for the CRF's own label (:func:`ensemble`), and
-the labels are read off with a Viterbi pass that allows ``I-X`` only after ``B-X``/``I-X``. On
-PolNeAR dev the mix beats the CRF alone on source, cue and content, and the LSTM alone on source
-and content (figures in the README and ``bench/results/quotes.json``).
+Its output layer is one of two kinds, told apart by the weights file:
+
+- a softmax (``bench/train_quotes.py --output softmax``): its label probabilities are mixed with
+  a vote for the CRF's own label (:func:`ensemble`), and the labels are read off with a Viterbi
+  pass that allows ``I-X`` only after ``B-X``/``I-X`` (:func:`viterbi`);
+- a linear-chain CRF trained jointly with the LSTM (``--output crf``, a BiLSTM-CRF): the file
+  then holds learned transition, start and end scores (``crf_trans``, ``crf_start``,
+  ``crf_end``), and the labels are the best path under the emission scores plus those, with the
+  same BIO constraint (:func:`crf_viterbi`). Training on whole label sequences teaches it where
+  spans end, which a per-token softmax only learns token by token.
+
+Figures for both on PolNeAR dev are in the README and ``bench/results/quotes.json``.
 
 Why NumPy and hand-written: PyTorch trains the model (``bench/train_quotes.py``, the
 ``train`` extra), but at run time it would add a multi-hundred-MB dependency for one small
@@ -29,6 +37,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
@@ -80,6 +89,65 @@ def viterbi(logp: np.ndarray) -> list[str]:
     for t in range(n - 1, 0, -1):
         path.append(int(back[t][path[-1]]))
     return [LABELS[k] for k in reversed(path)]
+
+
+@dataclass(frozen=True)
+class Transitions:
+    """A linear-chain CRF's label scores: ``trans[i, j]`` for label ``j`` after label ``i``,
+    ``start``/``end`` for the first and the last label of a paragraph. The BIO constraint is
+    added to what training learned (:meth:`learned`), so a forbidden pair never wins."""
+
+    trans: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    @classmethod
+    def learned(cls, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> Transitions:
+        k = len(LABELS)
+        return cls((trans.astype(np.float64) + _TRANS).reshape(k, k), start.astype(np.float64) + _START,
+                   np.zeros(k) if end is None else end.astype(np.float64))
+
+
+def crf_viterbi(scores: Sequence[np.ndarray], tr: Transitions) -> list[list[str]]:
+    """Per sequence, the best label sequence under per-token ``scores`` (tokens x LABELS, the
+    emissions) plus the transition, start and end scores of ``tr``.
+
+    The sequences (an article's paragraphs) are stepped together, longest first, a sequence
+    leaving the batch after its last token as in :func:`bilstm_batch`: a step is a few NumPy
+    calls on a (sequences x LABELS x LABELS) array whatever the number of paragraphs.
+    """
+    k = len(LABELS)
+    order = sorted(range(len(scores)), key=lambda i: -len(scores[i]))
+    lengths = [len(scores[i]) for i in order]
+    n_max = lengths[0] if lengths else 0
+    em = np.zeros((n_max, len(scores), k))
+    for row, i in enumerate(order):
+        em[: lengths[row], row] = scores[i]
+    back = np.zeros((n_max, len(scores), k), dtype=np.int64)
+    score = tr.start + em[0]
+    final = np.zeros((len(scores), k))
+    active = len(scores)
+    for t in range(1, n_max + 1):
+        done = active
+        while active and lengths[active - 1] <= t:
+            active -= 1
+        if active < done:  # these rows' last token was t - 1: close them with the end scores
+            final[active:done] = score[active:done] + tr.end
+            score = score[:active]
+        if not active:
+            break
+        s = score[:, :, None] + tr.trans  # (rows, from, to)
+        back[t, :active] = s.argmax(1)
+        score = s.max(1) + em[t, :active]
+    out: list[list[str]] = [[] for _ in scores]
+    for row, i in enumerate(order):
+        best = int(final[row].argmax())
+        path = [best]
+        for t in range(lengths[row] - 1, 0, -1):
+            best = int(back[t, row, best])
+            path.append(best)
+        out[i] = [LABELS[j] for j in reversed(path)]
+    return out
 
 
 def bilstm_batch(seqs: Sequence[np.ndarray], fw: Weights, bw: Weights) -> list[np.ndarray]:
@@ -168,7 +236,9 @@ class LstmTagger:
 
     ``log_probs(feats, vectors)`` gives per-token log-probabilities over :data:`LABELS` for
     several paragraphs at once: ``feats`` holds each paragraph's per-token CRF feature
-    strings, ``vectors`` its rows of ``doc.tensor``.
+    strings, ``vectors`` its rows of ``doc.tensor``. When the model was trained with a CRF
+    output layer, ``crf`` holds its transition scores and ``log_probs`` gives the emission
+    scores, normalised per token (the per-token shift changes no Viterbi path).
     """
 
     def __init__(self, path: str = MODEL_PATH) -> None:
@@ -184,6 +254,10 @@ class LstmTagger:
             self.out_w = z["out_w"].astype(np.float32)
             self.out_b = z["out_b"].astype(np.float32)
             self.tensor_width = int(z["tensor_width"])
+            # A BiLSTM-CRF (``train_quotes.py --output crf``) ships its transition scores: the
+            # labels are then read with them (crf_viterbi), not token by token.
+            self.crf = (Transitions.learned(z["crf_trans"], z["crf_start"], z.get("crf_end"))
+                        if "crf_trans" in z else None)
         from threadpoolctl import ThreadpoolController
 
         self._blas = ThreadpoolController()  # finds the BLAS libraries once, not per call
