@@ -246,3 +246,14 @@ def test_features_read_from_columns_equal_token_attributes(nlp: Any) -> None:
         after = doc.text[tok.idx + len(tok.text):doc[i + 1].idx if i + 1 < len(doc) else len(doc.text)]
         assert cols.newline_after[i] == ("\n" in after)
     assert [[t.text for t in p] for p in paragraphs(doc)][-1] == ["OK"]
+
+
+def test_own_features_alone_are_the_own_part_of_the_full_ones(nlp: Any) -> None:
+    doc = nlp('"We will go," Kim Jin-a said on Monday.\n\nThe ministry said it agreed.')
+    in_quote, rules = tagger_inputs(doc)
+    for para in paragraphs(doc):
+        own: list[list[str]] = []
+        full = token_features(doc, para, in_quote, rules, own)
+        alone = token_features(doc, para, in_quote, rules, neighbours=False)
+        assert alone == own
+        assert all(set(a) < set(f) for a, f in zip(alone, full, strict=True))  # the neighbours' are extra

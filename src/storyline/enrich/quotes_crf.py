@@ -195,14 +195,17 @@ def _shape(text: str) -> str:
 
 
 def token_features(doc: Doc, para: Sequence[Token], in_quote: Sequence[bool],
-                   rule_tags: Sequence[str], own: list[list[str]] | None = None) -> list[list[str]]:
+                   rule_tags: Sequence[str], own: list[list[str]] | None = None,
+                   neighbours: bool = True) -> list[list[str]]:
     """The CRF features of one paragraph's tokens (step 1 of the module docstring).
 
     ``in_quote[i]`` and ``rule_tags[i]`` are per token of ``doc`` (by ``token.i``): inside a
     quotation, and the rule system's BIO label (``O`` when it has none). Features are CRFsuite
     attribute strings ("w:said"; a flag is its bare name), built as strings because that is
     the fastest input ``pycrfsuite`` takes. ``own``, when given, receives each token's own
-    features, without its neighbours' (what the recurrent tagger reads).
+    features, without its neighbours' (what the recurrent tagger reads). ``neighbours=False``
+    returns those own features alone: building the neighbours' is half the cost, and only the
+    CRFsuite tagger reads them.
     """
     cols = _columns(doc)
     n_doc = len(doc)
@@ -241,10 +244,13 @@ def token_features(doc: Doc, para: Sequence[Token], in_quote: Sequence[bool],
         if dep == "ROOT":
             f.append("root")
         base.append(f)
-        near.append({"w": lower, "p": tag, "r": rtag, "l": lemma, "d": dep, "q": "1" if quoted else "",
-                     "path": dep_child})
+        if neighbours:
+            near.append({"w": lower, "p": tag, "r": rtag, "l": lemma, "d": dep, "q": "1" if quoted else "",
+                         "path": dep_child})
     if own is not None:
         own.extend(base)
+    if not neighbours:
+        return base
     out: list[list[str]] = []
     n = len(base)
     for k in range(n):
@@ -459,12 +465,16 @@ class QuoteTagger:
         lstm_vecs: list[np.ndarray] = []
         for doc, in_quote, rule_tags in items:
             paras = list(paragraphs(doc))
-            owns: list[list[list[str]]] = [[] for _ in paras]
-            feats = [token_features(doc, para, in_quote, rule_tags, own) for para, own in zip(paras, owns, strict=True)]
             tensor = doc.tensor
             # No LSTM, or token vectors it was not trained on (another spaCy model): the CRF alone.
             use_lstm = (self.lstm is not None and tensor is not None and tensor.ndim == 2
                         and len(tensor) == len(doc) and tensor.shape[1] == self.lstm.tensor_width)
+            # The CRFsuite tagger (which alone reads the neighbours' features) runs unless a
+            # BiLSTM-CRF decides without its vote.
+            crfsuite = not use_lstm or self.lstm is None or self.lstm.crf is None or bool(self.crf_bonus)
+            owns: list[list[list[str]]] = [[] for _ in paras]
+            feats = [token_features(doc, para, in_quote, rule_tags, own, neighbours=crfsuite)
+                     for para, own in zip(paras, owns, strict=True)]
             if use_lstm:
                 lstm_feats.extend(owns)
                 lstm_vecs.extend(tensor[[t.i for t in para]] for para in paras)
