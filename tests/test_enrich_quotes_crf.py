@@ -257,3 +257,15 @@ def test_own_features_alone_are_the_own_part_of_the_full_ones(nlp: Any) -> None:
         alone = token_features(doc, para, in_quote, rules, neighbours=False)
         assert alone == own
         assert all(set(a) < set(f) for a, f in zip(alone, full, strict=True))  # the neighbours' are extra
+
+
+def test_speaker_behind_a_dateline_is_the_person(nlp: Any) -> None:
+    from storyline.enrich.entities import extract_mentions
+    from storyline.enrich.quotes import _Resolver
+
+    text = "Tokyo, Japan – Japanese Prime Minister Shigeru Ishiba emphasized a shared vision for stronger ties on June 19."
+    doc = nlp(text)
+    span = doc.char_span(0, text.index(" emphasized"))
+    assert span is not None and span.root.text == "Tokyo"  # the parse heads the phrase with the dateline
+    who = _Resolver(extract_mentions(doc), []).speaker(doc, span)
+    assert who.name == "Shigeru Ishiba" and who.entity is not None

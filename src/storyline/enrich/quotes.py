@@ -330,6 +330,10 @@ class _Resolver:
             persons = [m for m in inside if m.label == "PERSON"]
             orgs = [m for m in inside if m.label in {"ORG", "NORP", "GPE"}]
             best = headm[0] if headm else persons[0] if persons else None
+            if best is not None and best.label not in {"PERSON", "ORG"} and persons:
+                # a dateline or a place the parse made the head ("Tokyo, Japan – Prime
+                # Minister Shigeru Ishiba"): the person is the speaker
+                best = persons[0]
             if best is not None and best.label in {"PERSON", "ORG"}:
                 return _Speaker(self.full.get(best.entity or "", best.text), best.entity, s_char, e_char)
             if best is None and orgs and orgs[-1].end >= e_char - 1:
