@@ -99,3 +99,17 @@ def test_runaway_quote_is_cut_at_a_sentence_end(seeds_dir: Path) -> None:
         pieces = q.pieces or ((q.start, q.end),)
         assert all(e - s <= MAX_QUOTE_CHARS for s, e in pieces)
         assert q.text == " ".join(art.text[s:e] for s, e in pieces)
+
+
+def test_a_name_the_recogniser_missed_is_still_the_person(enricher: Enricher) -> None:
+    from storyline.enrich.entities import extract_mentions
+
+    text = ("Japanese Prime Minister Shigeru Ishiba met the delegation in Tokyo on Monday. "
+            "The talks covered trade and security. Ishiba may wish to keep the status quo, but he must also listen. "
+            "A second round is planned for May, when Minister Taro Kono will visit.")
+    doc = enricher.nlp(text)
+    later = text.index("Ishiba may")
+    assert not any(e.start_char == later for e in doc.ents)  # the recogniser misses this one
+    got = {(m.start, m.entity) for m in extract_mentions(doc)}
+    assert (later, "PERSON:ishiba-shigeru") in got
+    assert not any(m.text == "May" for m in extract_mentions(doc))  # a month stays a month

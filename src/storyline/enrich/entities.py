@@ -192,6 +192,52 @@ def _raw_mentions(doc: Doc, offset: int) -> list[_Raw]:
     return out
 
 
+# Capitalised words that are also dates: a person called May is not every "May" in the text.
+_CALENDAR = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                       "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+                       "friday", "saturday", "sunday"])
+
+
+def _recall_names(doc: Doc, raws: list[_Raw], offset: int) -> list[_Raw]:
+    """Mentions the recogniser missed of people it found elsewhere in the article.
+
+    A statistical recogniser tags a name in one sentence and misses it in the next ("Ishiba
+    may wish to ..." after "Prime Minister Shigeru Ishiba"), which loses the antecedent of a
+    later "he" and a participant. A proper noun (by the tagger) equal to a word of a person's
+    full name already recognised in the article is taken as that person (one sense per
+    discourse); a run of such words is one mention. Calendar words never are.
+    """
+    parts: set[str] = set()
+    for r in raws:
+        if r.label == "PERSON":
+            words = r.text.split()
+            if len(words) >= 2:
+                parts.update(w for w in words if len(w) >= 3 and w.lower() not in _CALENDAR)
+    if not parts:
+        return []
+    taken = [False] * len(doc)
+    for r in raws:
+        for i in range(r.tok_start, r.tok_end):
+            taken[i] = True
+    for ent in doc.ents:  # whatever the recogniser labelled (a place, a date) is its call
+        for i in range(ent.start, ent.end):
+            taken[i] = True
+    out: list[_Raw] = []
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and not taken[j] and doc[j].pos_ == "PROPN" and doc[j].text in parts:
+            j += 1
+        if j > i:
+            span = doc[i:j]
+            start = offset + span.start_char
+            out.append(_Raw(span.text, "PERSON", start, start + len(span.text), None, i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
 def extract_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
     """Entity mentions of one parsed article, with titles and article-local entity ids.
 
@@ -199,6 +245,7 @@ def extract_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
     Ids are ``LABEL:key`` strings, unique within the article only.
     """
     raws = _raw_mentions(doc, offset)
+    raws = sorted(raws + _recall_names(doc, raws, offset), key=lambda r: r.start)
     return resolve_local(raws)
 
 
