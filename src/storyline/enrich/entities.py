@@ -24,6 +24,7 @@ East Asian names (hyphen and order variants) the way news copy spells them.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from storyline.enrich.tokens import doc_text, token_starts
 from storyline.records import Mention
 
 # spaCy labels kept as entity mentions (numbers, dates and money are not entities).
@@ -215,26 +217,33 @@ def _recall_names(doc: Doc, raws: list[_Raw], offset: int) -> list[_Raw]:
                 parts.update(w for w in words if len(w) >= 3 and w.lower() not in _CALENDAR)
     if not parts:
         return []
-    taken = [False] * len(doc)
+    taken: set[int] = set()
     for r in raws:
-        for i in range(r.tok_start, r.tok_end):
-            taken[i] = True
+        taken.update(range(r.tok_start, r.tok_end))
     for ent in doc.ents:  # whatever the recogniser labelled (a place, a date) is its call
-        for i in range(ent.start, ent.end):
-            taken[i] = True
+        taken.update(range(ent.start, ent.end))
+    # Only the tokens spelled like a part are looked at (a regex over the text finds them):
+    # reading every token's tag would make a spaCy object per token.
+    text = doc_text(doc)
+    starts = token_starts(doc)
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + r")\b")
+    hits: list[int] = []
+    for m in rx.finditer(text):
+        i = bisect.bisect_left(starts, m.start())
+        if i < len(starts) and starts[i] == m.start() and i not in taken:
+            tok = doc[i]
+            if tok.text in parts and tok.pos_ == "PROPN":
+                hits.append(i)
     out: list[_Raw] = []
-    i = 0
-    while i < len(doc):
-        j = i
-        while j < len(doc) and not taken[j] and doc[j].pos_ == "PROPN" and doc[j].text in parts:
-            j += 1
-        if j > i:
-            span = doc[i:j]
-            start = offset + span.start_char
-            out.append(_Raw(span.text, "PERSON", start, start + len(span.text), None, i, j))
-            i = j
-        else:
-            i += 1
+    k = 0
+    while k < len(hits):
+        j = k
+        while j + 1 < len(hits) and hits[j + 1] == hits[j] + 1:
+            j += 1  # a run of such words is one name ("Shigeru Ishiba" missed whole)
+        span = doc[hits[k]:hits[j] + 1]
+        start = offset + span.start_char
+        out.append(_Raw(span.text, "PERSON", start, start + len(span.text), None, span.start, span.end))
+        k = j + 1
     return out
 
 
