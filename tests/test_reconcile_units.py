@@ -133,3 +133,18 @@ def test_an_event_titled_by_a_sentence_is_named_from_its_class() -> None:
     talks = next(e for e in out.events if e.id == "ev-talks")
     assert talks.title.startswith("meeting") and "2031-03-03" in talks.title
     assert next(e for e in out.events if e.id == "ev-party").title == "Embassy reception in Porto"  # a headline stays
+
+
+def test_an_event_without_a_class_in_its_title_takes_its_days_class() -> None:
+    from storyline.reconcile import reconcile_story
+    from storyline.records import Event, Story
+
+    text = ("The embassy held a reception in Lima on March 3 to mark the anniversary of the treaty.\n\n"
+            "The minister, who later flew to the summit in Quito, is expected to meet his counterpart there.")
+    art = Article(id="a", source="a.txt", published="2031-03-04T09:00:00+00:00", outlet="Daily A", text=text)
+    ev = Event("ev-a", "Envoy hails ties on anniversary", "2031-03-03", articles=("a",))
+    out = reconcile_story(Story("s", "s", ("a",), events=(ev,)), {"a": art})
+    got = next(e for e in out.events if e.id == "ev-a")
+    places = {v.value for f in got.facts if f.slot == "place" for v in f.values}
+    assert places == {"Lima"}  # the summit the report looks ahead to is not this reception
+    assert got.title.startswith("ceremony")

@@ -167,12 +167,13 @@ def event_class(title: str) -> str | None:
 def _assign(events: tuple[Event, ...], mentions: list[Mention]) -> dict[str, list[Mention]]:
     """Mentions of clusterer-made events: same articles, same class, date within 3 days."""
     out: dict[str, list[Mention]] = {e.id: [] for e in events}
+    classes = {e.id: event_class(e.title) or _day_class(e, mentions) for e in events}
     for m in mentions:
         best = None
         for e in events:
             if e.articles and m.article not in e.articles:
                 continue
-            cls = event_class(e.title)
+            cls = classes[e.id]
             if cls is not None and cls != m.cls:
                 continue
             ed = to_day(e.date)
@@ -185,6 +186,21 @@ def _assign(events: tuple[Event, ...], mentions: list[Mention]) -> dict[str, lis
         if best is not None:
             out[best[1]].append(m)
     return out
+
+
+def _day_class(e: Event, mentions: list[Mention]) -> str | None:
+    """The class of event its articles' mentions dated on its day name most ("reception" for
+    a headline "Lee highlights Japan as partner on anniversary"), or None. An event whose
+    title names no class would otherwise take in mentions of any class: a summit its report
+    looks ahead to is not the reception it reports."""
+    day = to_day(e.date)
+    if day is None:
+        return None
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if (not e.articles or m.article in e.articles) and m.date and m.date.day and _date_fits(day, m.date):
+            counts[m.cls] = counts.get(m.cls, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
 
 
 def _date_fits(event_day: date, ref: DateRef) -> bool:
