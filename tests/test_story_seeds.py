@@ -27,9 +27,13 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for args in (["build", str(SEEDS), "--db", str(db), "-q"], ["export", "--db", str(db), "-o", str(out), "-q"]):
         proc = subprocess.run([sys.executable, "-m", "storyline.cli", *args], capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr
+    md = tmp / "d.md"
+    proc = subprocess.run([sys.executable, "-m", "storyline.cli", "export", "--db", str(db), "--format", "md",
+                           "-o", str(md), "-q"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
     d = json.loads(Path(out).read_text())
     assert len(d["stories"]) == 1
-    return dict(d["stories"][0], _articles=d["articles"])
+    return dict(d["stories"][0], _articles=d["articles"], _markdown=md.read_text(encoding="utf-8"))
 
 
 def test_events_in_date_order_with_titles(story: dict[str, Any]) -> None:
@@ -75,3 +79,32 @@ def test_timeline_cites_and_marks_background(story: dict[str, Any]) -> None:
     assert treaty and all(t["status"] == "background" for t in treaty)
     # The NATO summit "scheduled for June 24-25" is announced, not reported.
     assert any(t["status"] == "scheduled" and t["date"] >= "2025-06-24" for t in tl)
+
+
+def test_one_event_per_occasion_placed_where_it_happened(story: dict[str, Any]) -> None:
+    events = story["events"]
+    # The Tokyo reception is announced by one outlet and reported by another: one event,
+    # whose host both outlets state.
+    tokyo = [e for e in events if e["date"] == "2025-06-19"]
+    assert len(tokyo) == 1 and "Tokyo" in tokyo[0]["places"]
+    host = next(f for f in tokyo[0]["facts"] if f["slot"] == "host")
+    assert host["status"] == "agreed" and len(host["values"][0]["articles"]) == 2
+    # The phone call was made from Seoul; the partners and summits its report names are elsewhere.
+    call = next(e for e in events if e["date"] == "2025-06-09")
+    assert call["places"] == ["Seoul"] and call["title"].startswith("call")
+    # The Seoul reception does not take in the G7 summit its report looks ahead to.
+    seoul = next(e for e in events if e["date"] == "2025-06-16")
+    assert "Canada" not in {v["value"] for f in seoul["facts"] if f["slot"] == "place" for v in f["values"]}
+
+
+def test_summary_reports_and_quotes_read_as_quoted(story: dict[str, Any]) -> None:
+    kinds = {a["id"]: a["kind"] for a in story["_articles"]}
+    for s in story["summary"]:
+        if any(kinds[a] in ("opinion", "editorial") for a in s["articles"][:1]):
+            assert " should " not in s["text"] and " must " not in s["text"], s["text"]
+    quotes = [line for line in story["_markdown"].splitlines() if line.startswith("> ") and not line.startswith("> *")]
+    assert quotes
+    for line in quotes:
+        assert not line.lower().startswith("> that ") and not line.startswith("> “that")
+        said = line[2:].split(" [", 1)[0]
+        assert said.count("“") <= said.count("”"), line
