@@ -432,7 +432,7 @@ def _prepare(doc: Doc, mentions: Sequence[Mention], offset: int, with_tagger_inp
     local_mentions = [m.replace(start=m.start - offset, end=m.end - offset) for m in mentions]
     resolver = _Resolver(local_mentions, qspans)
     rules = _rule_quotes(doc, qspans, resolver, offset)
-    in_quote, tags = tagger_inputs(doc, rules, offset) if with_tagger_inputs else ([], [])
+    in_quote, tags = tagger_inputs(doc, rules, offset, qspans) if with_tagger_inputs else ([], [])
     return _Prepared(qspans, resolver, rules, in_quote, tags)
 
 
@@ -536,9 +536,12 @@ def rule_tags(doc: Doc, quotes: Sequence[Quote], offset: int = 0) -> list[str]:
     return bio_from_char_spans(doc, spans)
 
 
-def tagger_inputs(doc: Doc, rules: Sequence[Quote] | None = None, offset: int = 0) -> tuple[list[bool], list[str]]:
-    """What the tagger reads beside the parse: the in-quotation mask and the rule labels."""
-    qspans = find_quote_spans(doc_text(doc))
+def tagger_inputs(doc: Doc, rules: Sequence[Quote] | None = None, offset: int = 0,
+                  qspans: Sequence[QuoteSpan] | None = None) -> tuple[list[bool], list[str]]:
+    """What the tagger reads beside the parse: the in-quotation mask and the rule labels
+    (``qspans``: the article's quotations, when the caller has found them already)."""
+    if qspans is None:
+        qspans = find_quote_spans(doc_text(doc))
     if rules is None:
         rules = _rule_quotes(doc, qspans, _Resolver([], qspans), offset)
     return quote_mask(doc, [(q.inner_start, q.inner_end) for q in qspans]), rule_tags(doc, rules, offset)
