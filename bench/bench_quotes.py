@@ -7,8 +7,9 @@ Usage: .venv/bin/python bench/bench_quotes.py [--split dev] [--limit N] [--cue-s
    scorer's gold format: per article, one record per attribution relation with ``source``,
    ``cue``, ``content`` strings (discontinuous spans joined by one space) and their spans.
 2. Enrich every article text with storyline's Enricher (publication date from metadata.tsv).
-3. Score six times: as shipped (``speaker_name`` is the resolved name: "she" becomes "Kim
-   Jin-a", "Lee" becomes "Lee Jae-myung"); with the speaker's surface span from the text (what
+3. Score six times: as shipped (``speaker_name`` is the speaker as the article names them,
+   except that a pronoun becomes the person it stands for: "she" becomes "Kim Jin-a", where
+   PolNeAR marks "she"); with the speaker's surface span from the text, pronouns included (what
    PolNeAR annotates); the rule system alone (``use_model=False``, surface span), the
    baseline the trained tagger (bench/train_quotes.py) must beat; and the tagger without
    joining the pieces of a quote broken by its attribution (enrichment joins them:

@@ -268,4 +268,5 @@ def test_speaker_behind_a_dateline_is_the_person(nlp: Any) -> None:
     span = doc.char_span(0, text.index(" emphasized"))
     assert span is not None and span.root.text == "Tokyo"  # the parse heads the phrase with the dateline
     who = _Resolver(extract_mentions(doc), []).speaker(doc, span)
-    assert who.name == "Shigeru Ishiba" and who.entity is not None
+    assert who.canonical == "Shigeru Ishiba" and who.entity is not None
+    assert who.name == "Japanese Prime Minister Shigeru Ishiba"  # as written, after the dateline

@@ -88,20 +88,31 @@ def test_titles_and_local_identity(enriched: dict[str, Article]) -> None:
 
 
 def test_quotes_speakers(enriched: dict[str, Article]) -> None:
+    # speaker_name: the speaker as the article names them at the attribution, a pronoun replaced
+    # by the person it stands for; speaker_canonical: the fullest name of the speaker's entity
     q2 = enriched["002"].quotes or ()
     she = [q for q in q2 if "stable and future-oriented partnership" in q.text]
     assert she and she[0].speaker_name == "Kim Jin-a" and she[0].kind == "direct"
+    assert she[0].speaker_canonical == "Kim Jin-a" and she[0].speaker is not None
     lee = [q for q in q2 if q.text.startswith("In today")]
-    assert lee and lee[0].speaker_name == "Lee Jae Myung" and lee[0].cue == "said"
+    assert lee and lee[0].speaker_name == "Lee" and lee[0].cue == "said"
+    assert lee[0].speaker_canonical == "Lee Jae Myung" and lee[0].who == "Lee Jae Myung"
     q3 = enriched["003"].quotes or ()
     org = [q for q in q3 if "shared views on the importance" in q.text]
-    assert org and org[0].speaker_name == "Ministry of Foreign Affairs"
+    assert org and org[0].speaker_canonical == "Ministry of Foreign Affairs"
+    assert org[0].speaker_name and org[0].speaker_name.endswith("Ministry of Foreign Affairs")
     acc = [q for q in q3 if q.cue and q.cue.lower() == "according to"]
-    assert acc and acc[0].speaker_name == "the presidential office"
+    assert acc and acc[0].speaker_name == "the presidential office" and acc[0].who == "the presidential office"
     # a historical quote goes to the historical speaker, not to the article's protagonist
     q0 = enriched["000"].quotes or ()
     park = [q for q in q0 if "friend and ally" in q.text]
-    assert park and park[0].speaker_name == "Park Chung Hee"
+    assert park and park[0].speaker_canonical == "Park Chung Hee"
+    assert park[0].speaker_name and "Park Chung Hee" in park[0].speaker_name
+    # every name as written is the text at the speaker's offsets (pronouns aside)
+    for art in enriched.values():
+        for q in art.quotes or ():
+            if q.speaker_start is not None and q.speaker_end is not None and q.speaker_name != q.speaker_canonical:
+                assert q.speaker_name in art.text[q.speaker_start:q.speaker_end]
 
 
 def test_canonicalisation_across_seeds(enriched: dict[str, Article]) -> None:

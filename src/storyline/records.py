@@ -179,6 +179,16 @@ class Quote(Record):
     # ``text`` is its pieces joined by a space; ``pieces`` holds each piece's offsets
     # (``start``/``end`` then span the whole, attribution included). Empty: one piece.
     pieces: tuple[tuple[int, int], ...] = ()
+    # ``speaker_name`` is the speaker as the article names them at the attribution ("Mr.
+    # Trump", "Hope Hicks, a campaign spokeswoman"; a pronoun is replaced by the person it
+    # stands for); ``speaker_canonical`` is the fullest name of the entity ``speaker``
+    # ("Donald Trump"), None when the speaker resolved to no entity.
+    speaker_canonical: str | None = None
+
+    @property
+    def who(self) -> str | None:
+        """The speaker's name for a reader of several articles: canonical when resolved."""
+        return self.speaker_canonical or self.speaker_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,7 @@ def story_quotes(articles: Sequence[Article]) -> tuple[StoryQuote, ...]:
                 continue
             seen[key] = len(out)
             out.append(StoryQuote(
-                id=content_id("quote", key), speaker=q.speaker, speaker_name=q.speaker_name,
+                id=content_id("quote", key), speaker=q.speaker, speaker_name=q.who,
                 text=q.text, article=a.id,
             ))
     return tuple(out)

@@ -272,7 +272,7 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
         paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", a.text)]
         elsewhen: dict[tuple[int, int], bool] = {}  # per paragraph: many quotes share one
         for q in a.quotes or ():
-            if not (q.speaker and q.speaker_name) or q.speaker_name.casefold() in place_names:
+            if not (q.speaker and q.who) or (q.who or "").casefold() in place_names:
                 continue
             para = next(((s, e) for s, e in paragraphs if s <= q.start < e), None)
             if para and day and para not in elsewhen:
@@ -280,7 +280,7 @@ def occurrence(a: Article, anchor: date | None = None) -> Occurrence:
             if para and day and elsewhen[para]:
                 continue
             who.append(q.speaker)
-            display.setdefault(q.speaker, Counter())[q.speaker_name] += 1
+            display.setdefault(q.speaker, Counter())[q.who or ""] += 1
     else:
         if dl := _DATELINE.match(lead):
             places.append(dl.group(1).strip())

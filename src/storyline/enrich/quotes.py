@@ -289,10 +289,26 @@ def _sent_index(starts: list[int], i: int) -> int:
 
 @dataclass
 class _Speaker:
+    """A quote's speaker: ``name`` as the article names them at the attribution (the source
+    phrase as written; a pronoun is replaced by the person it stands for), ``canonical`` the
+    fullest name of the entity it resolves to (None when it resolves to none)."""
+
     name: str | None
     entity: str | None
     start: int | None
     end: int | None
+    canonical: str | None = None
+
+
+# Punctuation an attribution's source phrase may end or start on ("Hope Hicks, a spokeswoman,").
+_EDGE_PUNCT = " \t\n,;:–—-"
+# A dateline before the speaker ("Tokyo, Japan – Prime Minister ..."): the last dash or colon.
+_DATELINE_CUT = re.compile(r".*(?:\s[–—-]+\s|:\s)", re.S)
+
+
+def _as_written(text: str) -> str:
+    """A source phrase as the article writes it, without the punctuation around it."""
+    return text.strip(_EDGE_PUNCT)
 
 
 class _Resolver:
@@ -321,7 +337,8 @@ class _Resolver:
             want = _PRONOUNS[head.lower_]
             ante = self._antecedent(doc, s_char, want)
             if ante is not None:
-                return _Speaker(self.full.get(ante.entity or "", ante.text), ante.entity, s_char, e_char)
+                full = self.full.get(ante.entity or "", ante.text)
+                return _Speaker(full, ante.entity, s_char, e_char, full)
             return _Speaker(source.text, None, s_char, e_char)
         if inside:
             # the mention heading the phrase: the one containing the syntactic head, else the
@@ -330,16 +347,21 @@ class _Resolver:
             persons = [m for m in inside if m.label == "PERSON"]
             orgs = [m for m in inside if m.label in {"ORG", "NORP", "GPE"}]
             best = headm[0] if headm else persons[0] if persons else None
+            written = source.text
             if best is not None and best.label not in {"PERSON", "ORG"} and persons:
                 # a dateline or a place the parse made the head ("Tokyo, Japan – Prime
-                # Minister Shigeru Ishiba"): the person is the speaker
+                # Minister Shigeru Ishiba"): the person is the speaker, named after the dateline
                 best = persons[0]
+                cut = _DATELINE_CUT.match(doc.text, s_char, best.start)
+                if cut:
+                    written = doc.text[cut.end():e_char]
             if best is not None and best.label in {"PERSON", "ORG"}:
-                return _Speaker(self.full.get(best.entity or "", best.text), best.entity, s_char, e_char)
+                return _Speaker(_as_written(written), best.entity, s_char, e_char,
+                                self.full.get(best.entity or "", best.text))
             if best is None and orgs and orgs[-1].end >= e_char - 1:
                 o = orgs[-1]
-                return _Speaker(self.full.get(o.entity or "", o.text), o.entity, s_char, e_char)
-        return _Speaker(source.text.strip(), None, s_char, e_char)
+                return _Speaker(_as_written(written), o.entity, s_char, e_char, self.full.get(o.entity or "", o.text))
+        return _Speaker(_as_written(source.text), None, s_char, e_char)
 
     def _antecedent(self, doc: Doc, pos: int, want: str) -> Mention | None:
         """The latest fitting mention before ``pos`` outside quotes; a subject beats a
@@ -576,14 +598,15 @@ def _model_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, of
                 if r.start - offset < ce and cs < r.end - offset and r.speaker_name:
                     sp = _Speaker(r.speaker_name, r.speaker,
                                   None if r.speaker_start is None else r.speaker_start - offset,
-                                  None if r.speaker_end is None else r.speaker_end - offset)
+                                  None if r.speaker_end is None else r.speaker_end - offset, r.speaker_canonical)
                     break
             if sp.name is None and cue is None and quotes:
                 prev = quotes[-1]
                 gap = text[prev.end - offset:cs]
                 if gap.count("\n") <= 2 and len(gap) < 400:  # a quote continued, as step 3
-                    sp = _Speaker(prev.speaker_name, prev.speaker, None, None)
-        quotes.append(Quote(speaker_name=sp.name, speaker=sp.entity, cue=cue, text=text[cs:ce], kind=kind,
+                    sp = _Speaker(prev.speaker_name, prev.speaker, None, None, prev.speaker_canonical)
+        quotes.append(Quote(speaker_name=sp.name, speaker=sp.entity, speaker_canonical=sp.canonical, cue=cue,
+                            text=text[cs:ce], kind=kind,
                             start=offset + cs, end=offset + ce,
                             speaker_start=None if sp.start is None else offset + sp.start,
                             speaker_end=None if sp.end is None else offset + sp.end,
@@ -645,7 +668,8 @@ def _rule_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, off
         kind = "direct" if quoted >= 0.6 * (ce - cs) else "indirect"
         sp = resolver.speaker(doc, a.source)
         cue = text[a.cue_tokens[0].idx:a.cue_tokens[-1].idx + len(a.cue_tokens[-1].text)]
-        quotes.append(Quote(speaker_name=sp.name, speaker=sp.entity, cue=cue, text=text[cs:ce], kind=kind,
+        quotes.append(Quote(speaker_name=sp.name, speaker=sp.entity, speaker_canonical=sp.canonical, cue=cue,
+                            text=text[cs:ce], kind=kind,
                             start=offset + cs, end=offset + ce,
                             speaker_start=None if sp.start is None else offset + sp.start,
                             speaker_end=None if sp.end is None else offset + sp.end,
@@ -676,6 +700,7 @@ def _rule_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, off
             continue
         quotes.append(Quote(speaker_name=prev_q.speaker_name if follows and prev_q else None,
                             speaker=prev_q.speaker if follows and prev_q else None,
+                            speaker_canonical=prev_q.speaker_canonical if follows and prev_q else None,
                             cue=None, text=text[cs:ce], kind="direct", start=offset + cs, end=offset + ce))
     quotes.sort(key=lambda q: q.start)
     return quotes

@@ -59,11 +59,11 @@ def coverage(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
     for a in arts:
         qs = a.quotes if a.quotes is not None else fallback_quotes(a)
         for q in qs:
-            if q.speaker_name:
-                k = person_key(q.speaker_name)
+            if q.who:
+                k = person_key(q.who)
                 if k:
                     key = next((n for n in names if n & k), k)
-                    names.setdefault(key, q.speaker_name)
+                    names.setdefault(key, q.who)
                     quoted[_outlet(a)].add(key)
     missing = {o: sorted(names[k] for k in names if k not in quoted[o]) for o in outlets}
     return {

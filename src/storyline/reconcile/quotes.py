@@ -113,7 +113,7 @@ def align_quotes(articles: Sequence[Article], duplicates: Mapping[str, str] | No
         quotes = a.quotes if a.quotes is not None else fallback_quotes(a)
         for quote in quotes:
             if quote.kind == "direct" and len(quote.text.split()) >= MIN_WORDS:
-                qs.append(_Q(a.id, quote.text.strip(), quote.speaker, quote.speaker_name, quote.kind,
+                qs.append(_Q(a.id, quote.text.strip(), quote.speaker, quote.who, quote.kind,
                              a.published or "9999"))
     parent = list(range(len(qs)))
 
