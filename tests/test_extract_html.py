@@ -76,6 +76,24 @@ def test_opinion_kind_from_url_or_markup() -> None:
     assert "Americans have gone to the polls four times this month" in art.text
 
 
+def test_kind_from_a_label_opening_the_headline() -> None:
+    body = "".join(f"<p>Paragraph {i} of a long argument about local newspapers and their owners, "
+                   f"with enough words to count as article text.</p>" for i in range(8))
+
+    def page(headline: str, end: str = "") -> RawDoc:
+        html = (f"<html><head><title>{headline}</title></head><body><article><h1>{headline}</h1>"
+                f"{body}{end}</article></body></html>")
+        return RawDoc(source="page.html", kind="html", body=html, url="https://news.example.com/business/x")
+
+    art = extract_html_page(page("Column: A merger bodes ill for local news"))
+    assert art.kind == "opinion" and art.kind_from == "title label"
+    assert extract_html_page(page("EDITORIAL: Fund the libraries")).kind == "editorial"
+    assert extract_html_page(page("A merger bodes ill for local news")).kind == "news"
+    # a note on the author closing the piece marks an opinion piece
+    noted = extract_html_page(page("A merger bodes ill", "<p>The author is a professor of media studies.</p>"))
+    assert noted.kind == "opinion" and noted.kind_from == "author note"
+
+
 def test_url_comes_from_the_page_when_the_input_has_none() -> None:
     doc, _truth = bench_page("098bb3e9")
     art = extract_html_page(doc.replace(url=None))

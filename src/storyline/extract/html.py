@@ -52,6 +52,7 @@ from storyline.extract.html_meta import (
     structured_dates,
 )
 from storyline.extract.jsonld import JsonLdArticle, parse_jsonld
+from storyline.extract.textmeta import is_author_note
 from storyline.records import Article, Image, RawDoc, Removed
 
 # Calibrated together on both benchmarks (bench/bench_extraction.py and bench_metadata.py;
@@ -346,7 +347,10 @@ def extract_html_page(doc: RawDoc) -> Article:
         updated = None
 
     authors = choose_authors(pm, ld, tree, sites)
-    kind, kind_from = choose_kind(pm, ld, url)
+    kind, kind_from = choose_kind(pm, ld, url, title)
+    if kind_from is None and any(is_author_note(p) for p in (*paragraphs[:1], *paragraphs[-3:])):
+        # "The author is a professor of ...": what opinion pages print and news pages do not
+        kind, kind_from = "opinion", "author note"
     lang_hint = (ld.language if ld else None) or pm.lang
     # 1500 characters identify a language as well as 5000 and cost a third of the time.
     language = detect_language(text[:1500], hint=lang_hint)

@@ -28,6 +28,7 @@ from lxml.html import HtmlElement
 
 from storyline.extract.common import iso_date, normalise_authors
 from storyline.extract.jsonld import JsonLdArticle
+from storyline.extract.textmeta import kind_of_title
 
 # ------------------------------------------------------------------ meta ---
 
@@ -452,8 +453,10 @@ def _kind_of_word(word: str) -> str | None:
     return None
 
 
-def choose_kind(pm: PageMeta, ld: JsonLdArticle | None, url: str | None) -> tuple[str, str | None]:
-    """(kind, evidence): JSON-LD @type, article:section, breadcrumbs, then URL path segments."""
+def choose_kind(pm: PageMeta, ld: JsonLdArticle | None, url: str | None,
+                title: str | None = None) -> tuple[str, str | None]:
+    """(kind, evidence): JSON-LD @type, article:section, breadcrumbs, a label opening the
+    headline ("Column: ...", "[사설] ..."), then URL path segments."""
     if ld:
         for t in ld.types:
             tl = t.lower()
@@ -473,6 +476,9 @@ def choose_kind(pm: PageMeta, ld: JsonLdArticle | None, url: str | None) -> tupl
             k = _kind_of_word(crumb)
             if k:
                 return k, "breadcrumbs"
+    k = kind_of_title(title) if title else None
+    if k:
+        return k, "title label"
     if url:
         try:
             path = urlsplit(url).path
