@@ -94,6 +94,30 @@ def test_kind_from_a_label_opening_the_headline() -> None:
     assert noted.kind == "opinion" and noted.kind_from == "author note"
 
 
+def test_outlet_when_the_site_name_is_a_section_a_slug_or_an_archive() -> None:
+    body = "".join(f"<p>Paragraph {i} of a report on markets and the prices of things, with enough words "
+                   f"to count as article text.</p>" for i in range(8))
+
+    def outlet(site: str, publisher: str | None, url: str) -> str | None:
+        ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Markets", '
+              f'"publisher": {{"@type": "Organization", "name": "{publisher}"}}}}</script>') if publisher else ""
+        html = (f'<html><head><title>Markets</title><meta property="og:site_name" content="{site}">{ld}</head>'
+                f"<body><article><h1>Markets</h1>{body}</article></body></html>")
+        return extract_html_page(RawDoc(source="p.html", kind="html", body=html, url=url)).outlet
+
+    # a section in og:site_name gives way to the publisher that looks like the host
+    assert outlet("U.S.", "Wirenews", "https://www.wirenews.com/article/x") == "Wirenews"
+    # a slug gives way to the name it spells
+    assert outlet("citytoday", "City Today", "https://www.citytoday.com/story/x") == "City Today"
+    # a real site name stays, whatever the publisher says
+    assert outlet("The Daily Example", "Example Media Group", "https://dailyexample.com/x") == "The Daily Example"
+    assert outlet("@dailyexample", None, "https://dailyexample.com/x") == "dailyexample"
+    # an archived copy belongs to the archived site
+    html = f"<html><head><title>Markets</title></head><body><article><h1>Markets</h1>{body}</article></body></html>"
+    url = "https://web.archive.org/web/20190717140047/http://www.dailyexample.de/markets"
+    assert extract_html_page(RawDoc(source="p.html", kind="html", body=html, url=url)).outlet == "dailyexample.de"
+
+
 def test_url_comes_from_the_page_when_the_input_has_none() -> None:
     doc, _truth = bench_page("098bb3e9")
     art = extract_html_page(doc.replace(url=None))

@@ -100,20 +100,57 @@ def readable_host(url: str | None) -> str | None:
     except ValueError:
         return None
     host = re.sub(r"^(www\d?|m|amp|mobile|edition)\.", "", host.lower())
+    if host == "web.archive.org":
+        # an archived copy: the page's own site is in the path (/web/<timestamp>/<url>)
+        inner = _ARCHIVED.match(urlsplit(url).path)
+        if inner:
+            target = inner.group(1)
+            return readable_host(target if "://" in target else "http://" + target)
     return host or None
 
 
+_ARCHIVED = re.compile(r"^/web/\d+[a-z_]*/(.+)$")
+# Labels of a host that name no site ("www", "co", "com"...): what _resembles_host skips.
+_HOST_NOISE = frozenset({"www", "com", "org", "net", "co", "news", "edu", "gov", "ac", "info", "online"})
+
+
+def _resembles_host(name: str, host: str | None) -> bool:
+    """True when ``name`` and a label of ``host`` contain one another ("USA TODAY" ~ usatoday.com)."""
+    f = _fold(name)
+    if not host or len(f) < 2:
+        return False
+    labels = [lb for lb in host.split(".")[:-1] if lb not in _HOST_NOISE and len(lb) >= 2]
+    return any(lb in f or (len(f) >= 3 and f in lb) for lb in (_fold(lb) for lb in labels))
+
+
 def choose_outlet(pm: PageMeta, ld: JsonLdArticle | None, url: str | None) -> tuple[str | None, str | None]:
-    """(outlet, how it was found): og:site_name, JSON-LD publisher, application-name or the URL's host."""
-    site = _clean(pm.get("og:site_name"))
-    if site and not site.startswith("http"):
-        return site, "og:site_name"
-    if ld and ld.publisher and len(ld.publisher) < 80:
-        return ld.publisher, "json-ld"
-    app = _clean(pm.get("application-name", "apple-mobile-web-app-title"))
-    if app and len(app) < 60:
-        return app, "application-name"
+    """(outlet, how it was found): og:site_name, JSON-LD publisher, application-name or the URL's host.
+
+    og:site_name is what most pages fill, but some put a one-word section there ("U.S." on a
+    wire service's page, "Start"), a handle ("@site") or a slug ("usatoday"). A one-word
+    og:site_name that does not look like the host gives way to a JSON-LD publisher or
+    application name that does; a lower-case slug gives way to the publisher or application
+    name it spells ("USA TODAY", "The Detroit News").
+    """
     host = readable_host(url)
+    site = _clean(pm.get("og:site_name"))
+    site = site.lstrip("@") if site else None
+    app = _clean(pm.get("application-name", "apple-mobile-web-app-title"))
+    others = [(ld.publisher, "json-ld") if ld and ld.publisher and len(ld.publisher) < 80 else None,
+              (app, "application-name") if app and len(app) < 60 else None]
+    candidates = [(n, how) for n, how in (o for o in others if o) if n and not n.startswith("http")]
+    if site and not site.startswith("http"):
+        if re.fullmatch(r"[a-z0-9]+", site):  # a slug: the name it spells, if the page has it
+            spelled = next(((n, how) for n, how in candidates if _fold(site) in _fold(n) and n != site), None)
+            if spelled:
+                return spelled
+        elif len(site.split()) == 1 and not _resembles_host(site, host):
+            looks = next(((n, how) for n, how in candidates if _resembles_host(n, host)), None)
+            if looks:
+                return looks
+        return site, "og:site_name"
+    if candidates:
+        return candidates[0]
     return (host, "url") if host else (None, None)
 
 
