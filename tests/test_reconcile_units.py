@@ -148,3 +148,17 @@ def test_an_event_without_a_class_in_its_title_takes_its_days_class() -> None:
     places = {v.value for f in got.facts if f.slot == "place" for v in f.values}
     assert places == {"Lima"}  # the summit the report looks ahead to is not this reception
     assert got.title.startswith("ceremony")
+
+
+def test_what_was_agreed_runs_past_abbreviations() -> None:
+    from storyline.reconcile.facts import _AGREED
+
+    def what(sentence: str) -> str:
+        m = _AGREED.search(sentence)
+        assert m is not None
+        return m["what"]
+
+    assert what("The pact was signed on June 22, 1965, and ratified on Dec. 18 the same year.").endswith(
+        "Dec. 18 the same year")
+    assert what("The ministers agreed to expand U.S. trade talks.") == "expand U.S. trade talks"
+    assert what("The leaders agreed to meet again; talks continue.") == "meet again"

@@ -103,9 +103,14 @@ _COUNT = re.compile(
     r"arrested|infected|hospitali[sz]ed|displaced|rescued|died))?",
     re.I,
 )
+_ABBREV_DOT = (r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Jr|Sr)\.\s"
+               r"|(?:\b[A-Z]\.){2,}\s(?=[a-z\d])")  # "U.S. trade", not "the U.S. Then"
 _AGREED = re.compile(
     r"\b(?P<cue>agreed to|agreed on|agreed that|pledged to|vowed to|decided to|announced|reaffirmed|"
-    r"committed to|promised to|signed|confirmed (?:their|its|his|her) intention to)\s+(?P<what>[^.;]{8,160})",
+    r"committed to|promised to|signed|confirmed (?:their|its|his|her) intention to)\s+"
+    # what was agreed runs to the end of the clause; an abbreviation's full stop ("Dec. 18",
+    # "U.S.") does not end it
+    rf"(?P<what>(?:{_ABBREV_DOT}|[^.;]|\.(?!\s|$)){{8,160}})",
     re.I,
 )
 _ABBREV_END = re.compile(r"(?:\b[A-Z]\.)+$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros)\.$")
