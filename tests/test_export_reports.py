@@ -21,7 +21,7 @@ from storyline.export.view import (
     paragraphs,
     safe_url,
 )
-from storyline.records import Article, Story
+from storyline.records import Article, Story, StoryQuote
 from tests.web_support import hostile_article, korean_article, seed_articles, story_over
 
 
@@ -80,6 +80,12 @@ def test_view_groups_and_numbers(corpus: tuple[list[Article], Story]) -> None:
     assert [f.status for f in view.facts if f.conflict] == ["conflict"]
     speakers = [g.speaker for g in view.quotes]
     assert speakers[-1] == "Unattributed" and "Lee Jae Myung" in speakers
+    # a pronoun no name resolved is nobody a reader can tell: it goes with the unattributed quotes
+    arts0 = story.quotes[0].article
+    they = StoryQuote(id="q-they", speaker=None, speaker_name="They", text="to work together on it", article=arts0)
+    groups = build_story_view(story.replace(quotes=(*story.quotes, they)), by_id(arts)).quotes
+    assert "They" not in [g.speaker for g in groups]
+    assert any(r.text == "to work together on it" for g in groups if g.speaker == "Unattributed" for r in g.quotes)
     lee = next(g for g in view.quotes if g.speaker == "Lee Jae Myung")
     assert lee.quotes[0].outlets == ("Korea JoongAng Daily",)  # two articles, one outlet
     # The coverage matrix counts the summit for every outlet that reports it.

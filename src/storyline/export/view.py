@@ -405,6 +405,7 @@ class StoryView:
 
 UNKNOWN_OUTLET = "unknown outlet"
 UNATTRIBUTED = "Unattributed"
+_BARE_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "one"})
 UNTITLED = "Untitled article"  # the page had no headline; storyline never invents one
 
 
@@ -472,7 +473,9 @@ def _quote_groups(story: Story, citer: _Citer) -> tuple[QuoteGroup, ...]:
     groups: dict[str, list[QuoteRow]] = defaultdict(list)  # insertion order = first quote order
     labels: dict[str, tuple[str, str | None]] = {}
     for q in story.quotes:
-        speaker = (names.get(q.speaker or "") or q.speaker_name or "").strip() or UNATTRIBUTED
+        speaker = (names.get(q.speaker or "") or q.speaker_name or "").strip()
+        if not speaker or speaker.casefold() in _BARE_PRONOUNS:
+            speaker = UNATTRIBUTED  # "they said" that no name resolved: nobody a reader can tell
         # One speaker entity is one group whatever name each outlet gave; without an
         # entity id, the written name is the best key there is.
         key = q.speaker or speaker.lower()
