@@ -15,7 +15,13 @@ from storyline.errors import ExtractError
 from storyline.extract import extract_article
 from storyline.extract.html import extract_html_page, provenance_notes, remove_furniture
 from storyline.extract.html_byline import marked_bylines, printed_bylines
-from storyline.extract.html_meta import choose_published, choose_title, read_page_meta, strip_site_name
+from storyline.extract.html_meta import (
+    choose_authors,
+    choose_published,
+    choose_title,
+    read_page_meta,
+    strip_site_name,
+)
 from storyline.extract.jsonld import parse_jsonld
 from storyline.records import Article, RawDoc
 
@@ -123,6 +129,53 @@ def test_marked_bylines_skip_comments_forms_and_bare_cues() -> None:
       <div id="comments"><div class="comment-author">Troll Person</div></div>
       <form><label class="author-name">Name (required)</label></form></body></html>"""
     assert list(marked_bylines(fromstring(html))) == ["Jane Doe"]
+
+
+def _authors_of_page(head: str, body: str) -> tuple[str, ...]:
+    tree = fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    pm = read_page_meta(tree)
+    sites = [s for s in (pm.get("og:site_name"), "newsexample.com", "newsexample") if s]
+    return choose_authors(pm, parse_jsonld(tree), tree, sites)
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # scholarly pages repeat the author tag, one per author
+        ('<meta name="citation_author" content="Jane Doe"><meta name="citation_author" content="John Roe">',
+         "<p>x</p>", ("Jane Doe", "John Roe")),
+        # an organisation in the author tag gives way to the person printed on the page...
+        ('<meta name="author" content="Example Foundation e.V.">', "<p class='meta'>Von Jane Doe</p>", ("Jane Doe",)),
+        ('<meta name="author" content="Das Magazin für Leser">', "<p>By Jane Doe | 12.10.2020</p>", ("Jane Doe",)),
+        ('<meta name="author" content="Newsexample Media">', "<p>By Jane Doe</p>", ("Jane Doe",)),
+        # ...and is kept when there is none
+        ('<meta name="author" content="Example Foundation e.V.">', "<p>x</p>", ("Example Foundation e.V.",)),
+        # a person's name is not an organisation
+        ('<meta name="author" content="Ursula von der Leyen">', "<p>By Jane Doe</p>", ("Ursula von der Leyen",)),
+        ('<meta name="author" content="Emily Co">', "<p>By Jane Doe</p>", ("Emily Co",)),
+    ],
+)
+def test_choose_authors_meta_tags(head: str, body: str, expected: tuple[str, ...]) -> None:
+    assert _authors_of_page(head, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # the post's tag links inside the byline box are not names
+        ('<div class="author">12.10.2020 / <a href="/a/jd">Jane Doe</a> / <a rel="tag" href="/t/x">Energy</a> / '
+         '<a rel="category tag" href="/t/y">World</a></div>', ["12.10.2020 / Jane Doe / /"]),
+        # labelled fields: the author's value
+        ('<div class="author">Datum: 19.11.2021 Autor: Jane Doe Quelle: Example</div>', ["Jane Doe"]),
+        ('<div class="author">Text &amp; Fotos: Jane Doe</div>', ["Jane Doe"]),
+        # a label with a date is not a byline
+        ('<div class="author">Stand: 20. April 2020, 14:57 Uhr</div>', []),
+        # a date line naming the author after a cue
+        ('<div class="byline">Oct 30 2020 by Jane Doe · in News</div>', ["Jane Doe"]),
+    ],
+)
+def test_marked_byline_texts(html: str, expected: list[str]) -> None:
+    assert list(marked_bylines(fromstring(f"<html><body>{html}</body></html>"))) == expected
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -48,6 +48,7 @@ class PageMeta:
     lang: str | None
     h1s: tuple[str, ...] = ()
     logos: tuple[str, ...] = ()
+    repeated: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, *names: str) -> str | None:
         """The first non-empty meta value among ``names``."""
@@ -132,11 +133,15 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     of ``<h1>`` elements that link to the home page, which name the site.
     """
     meta: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
     for el in tree.iterfind(".//meta"):
         key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         value = el.get("content")
         if key and value and value.strip():
-            meta.setdefault(key.strip().lower(), value.strip())
+            k = key.strip().lower()
+            if k in meta and k in _AUTHOR_META:  # scholarly pages write one tag per author
+                repeated.setdefault(k, [meta[k]]).append(value.strip())
+            meta.setdefault(k, value.strip())
     title_el = tree.find(".//title")
     h1s: list[str] = []
     logos: list[str] = []
@@ -167,6 +172,7 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
         lang=lang,
         h1s=tuple(h1s),
         logos=tuple(logos),
+        repeated={k: tuple(v) for k, v in repeated.items()},
     )
 
 
@@ -532,21 +538,51 @@ def _authors_of(value: str | list[str]) -> tuple[str, ...]:
     return normalise_authors([_BYLINE_CUE.sub("", v) for v in items if isinstance(v, str)])
 
 
+# Legal forms in an organisation's name ("Example e.V.", "Example GmbH", "Example Inc.").
+_LEGAL_FORM = re.compile(
+    r"(?:^|\s)(?:e\.\s?V|gGmbH|GmbH|AG|KG|KGaA|eG|e\.\s?G|Inc|Ltd|LLC|LLP|PLC|plc|S\.\s?A|S\.\s?L|"
+    r"S\.\s?p\.\s?A|SpA|B\.\s?V|N\.\s?V|Corp|&\s?Co)\.?(?=$|[\s,;)])"
+)
+# Lower-case words a person's name can hold: particles ("Ursula von der Leyen") and
+# the words that join several names ("Jane Doe and John Roe").
+_NAME_LOWER = frozenset({
+    "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das", "do", "des",
+    "ter", "ten", "zu", "zum", "bin", "al", "el", "ibn", "y", "e", "i", "et", "and", "und", "og", "mit", "with",
+})
+
+
+def _organisation(byline: str, site_keys: set[str]) -> bool:
+    """True when a byline names an organisation, not a person: it ends in a legal form
+    ("e.V.", "GmbH", "Inc."), holds a lower-case word that no name has ("Das Magazin
+    für Leser", "Bund der Verbraucher" passes, "Verband für Wald" does not), or
+    contains the site's name (the site keys of six letters or more: shorter ones
+    occur inside surnames)."""
+    if _LEGAL_FORM.search(byline):
+        return True
+    words = re.findall(r"[^\W\d_][\w'’.\-]*", byline)
+    if len(words) >= 2 and any(w[0].islower() and w.casefold() not in _NAME_LOWER for w in words):
+        return True
+    f = _fold(byline)
+    return any(len(k) >= 6 and k in f for k in site_keys)
+
+
 def choose_authors(
     pm: PageMeta, ld: JsonLdArticle | None, tree: HtmlElement, sites: list[str]
 ) -> tuple[str, ...]:
     """Byline names, from the first of these sources that names someone:
 
     1. the JSON-LD article's (or WebPage's) authors;
-    2. author meta tags;
+    2. author meta tags (all of them when the tag is repeated, one per author);
     3. the byline marked up on the page (:func:`html_byline.marked_bylines`,
        trafilatura's author markup read without its tree copy);
     4. a byline printed with a cue word ("Von Max Muster").
 
     A source whose only names are the site itself (``sites``: outlet, host...)
-    gives way to a later source naming a person; when no later source has
-    one, the site name is kept (small sites and press offices sign as
-    themselves, and annotators count that as the byline).
+    gives way to a later source naming a person, and so does a JSON-LD or meta
+    byline naming an organisation (:func:`_organisation`; on the page, "red" or
+    "dpa" in lower case are desk and agency codes, not a sign of one); when no later source has one, the first such name is kept
+    (small sites and press offices sign as themselves, and annotators count
+    that as the byline).
     """
     site_keys = {_fold(x) for x in sites if x}
 
@@ -554,16 +590,17 @@ def choose_authors(
         return all(_fold(n) in site_keys or any(_fold(n) in k for k in site_keys) for n in names)
 
     # 1. and 2. the page's own statements for search engines
-    candidates: list[tuple[str, ...]] = []
+    candidates: list[tuple[str, tuple[str, ...]]] = []
     if ld and ld.authors:
-        candidates.append(_authors_of(list(ld.authors)))
+        candidates.append(("; ".join(ld.authors), _authors_of(list(ld.authors))))
     for key in _AUTHOR_META:
         v = pm.meta.get(key)
         if v and not v.startswith("http"):
-            candidates.append(_authors_of(v))
+            many = [x for x in pm.repeated.get(key, ()) if not x.startswith("http")]
+            candidates.append(("; ".join(many or [v]), _authors_of(many or v)))
     fallback: tuple[str, ...] = ()
-    for names in candidates:
-        if names and not is_site(names):
+    for raw, names in candidates:
+        if names and not is_site(names) and not _organisation(raw, site_keys):
             return names
         fallback = fallback or names
     from trafilatura.metadata import normalize_authors as traf_normalize_authors
