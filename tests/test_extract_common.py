@@ -25,6 +25,16 @@ def test_names_are_case_normalised_and_placeholders_dropped() -> None:
     assert normalise_authors(["korocamia@naver.com"]) == ()
 
 
+def test_credentials_are_not_names_and_user_names_keep_their_digits() -> None:
+    # "Name, PhD" splits on the comma; the post-nominals are not authors
+    assert normalise_authors("Jane Doe, PhD, RD") == ("Jane Doe",)
+    assert normalise_authors(["John Roe, M.D.", "Ann Poe, MSc"]) == ("John Roe", "Ann Poe")
+    # a user name with digits is a byline; digits standing alone are not
+    assert normalise_authors("reader1984") == ("Reader1984",)
+    assert normalise_authors("Call 555 1234") == ()
+    assert normalise_authors("01.12.2022") == ()
+
+
 def test_iso_dates_keep_what_is_known() -> None:
     assert iso_date("2025-06-19 23:40:00") == "2025-06-19T23:40:00"
     assert iso_date("2025-06-16T09:31:00Z") == "2025-06-16T09:31:00+00:00"

@@ -15,7 +15,13 @@ from storyline.errors import ExtractError
 from storyline.extract import extract_article
 from storyline.extract.html import extract_html_page, provenance_notes, remove_furniture
 from storyline.extract.html_byline import marked_bylines, printed_bylines
-from storyline.extract.html_meta import choose_published, strip_site_name
+from storyline.extract.html_meta import (
+    choose_authors,
+    choose_published,
+    choose_title,
+    read_page_meta,
+    strip_site_name,
+)
 from storyline.extract.jsonld import parse_jsonld
 from storyline.records import Article, RawDoc
 
@@ -167,6 +173,53 @@ def test_marked_bylines_skip_comments_forms_and_bare_cues() -> None:
     assert list(marked_bylines(fromstring(html))) == ["Jane Doe"]
 
 
+def _authors_of_page(head: str, body: str) -> tuple[str, ...]:
+    tree = fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    pm = read_page_meta(tree)
+    sites = [s for s in (pm.get("og:site_name"), "newsexample.com", "newsexample") if s]
+    return choose_authors(pm, parse_jsonld(tree), tree, sites)
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # scholarly pages repeat the author tag, one per author
+        ('<meta name="citation_author" content="Jane Doe"><meta name="citation_author" content="John Roe">',
+         "<p>x</p>", ("Jane Doe", "John Roe")),
+        # an organisation in the author tag gives way to the person printed on the page...
+        ('<meta name="author" content="Example Foundation e.V.">', "<p class='meta'>Von Jane Doe</p>", ("Jane Doe",)),
+        ('<meta name="author" content="Das Magazin für Leser">', "<p>By Jane Doe | 12.10.2020</p>", ("Jane Doe",)),
+        ('<meta name="author" content="Newsexample Media">', "<p>By Jane Doe</p>", ("Jane Doe",)),
+        # ...and is kept when there is none
+        ('<meta name="author" content="Example Foundation e.V.">', "<p>x</p>", ("Example Foundation e.V.",)),
+        # a person's name is not an organisation
+        ('<meta name="author" content="Ursula von der Leyen">', "<p>By Jane Doe</p>", ("Ursula von der Leyen",)),
+        ('<meta name="author" content="Emily Co">', "<p>By Jane Doe</p>", ("Emily Co",)),
+    ],
+)
+def test_choose_authors_meta_tags(head: str, body: str, expected: tuple[str, ...]) -> None:
+    assert _authors_of_page(head, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # the post's tag links inside the byline box are not names
+        ('<div class="author">12.10.2020 / <a href="/a/jd">Jane Doe</a> / <a rel="tag" href="/t/x">Energy</a> / '
+         '<a rel="category tag" href="/t/y">World</a></div>', ["12.10.2020 / Jane Doe / /"]),
+        # labelled fields: the author's value
+        ('<div class="author">Datum: 19.11.2021 Autor: Jane Doe Quelle: Example</div>', ["Jane Doe"]),
+        ('<div class="author">Text &amp; Fotos: Jane Doe</div>', ["Jane Doe"]),
+        # a label with a date is not a byline
+        ('<div class="author">Stand: 20. April 2020, 14:57 Uhr</div>', []),
+        # a date line naming the author after a cue
+        ('<div class="byline">Oct 30 2020 by Jane Doe · in News</div>', ["Jane Doe"]),
+    ],
+)
+def test_marked_byline_texts(html: str, expected: list[str]) -> None:
+    assert list(marked_bylines(fromstring(f"<html><body>{html}</body></html>"))) == expected
+
+
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
@@ -208,10 +261,57 @@ def test_fuzz_byline_finders_never_crash(parts: list[str]) -> None:
         ("News | Section | Example", ["example.com", "example"], None, "News | Section"),
         ("Big story - Small Paper", [], "Big story", "Big story"),
         ("No site here", ["Other"], None, "No site here"),
+        # WordPress classic themes: "Blog » Blog Archive » Headline"
+        ("My Blog » Blog Archive » A post", ["myblog.example"], None, "A post"),
     ],
 )
 def test_strip_site_name(title: str, sites: list[str], h1: str | None, expected: str) -> None:
     assert strip_site_name(title, sites, h1) == expected
+
+
+def _title_of(head: str, body: str) -> str | None:
+    tree = fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    pm = read_page_meta(tree)
+    site = pm.get("og:site_name")
+    return choose_title(pm, parse_jsonld(tree), [site] if site else [])
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # the meta title adds a kicker: the printed <h1> is the headline
+        ('<meta property="og:title" content="Weather: Storm floods the harbour town">',
+         "<h1>Storm floods the harbour town</h1>", "Storm floods the harbour town"),
+        # the meta title rewords the headline for search: the <h1> wins
+        ('<meta property="og:title" content="Harbour flooding: what we know">',
+         "<h1>Storm floods the harbour town overnight</h1>", "Storm floods the harbour town overnight"),
+        # an <h1> holding the title and more (a date run into it) loses
+        ("<title>Storm floods the harbour town</title>",
+         "<h1>Storm floods the harbour town 12.10.2020</h1>", "Storm floods the harbour town"),
+        # an unrelated <h1> (a section name) does not replace the title
+        ("<title>Storm floods the harbour town</title>", "<h1>Latest news</h1>", "Storm floods the harbour town"),
+        # ...but a later <h1> that is a version of it does
+        ("<title>Storm floods the harbour town - Daily Example</title>",
+         "<h1>Latest news</h1><h1>Storm floods harbour town</h1>", "Storm floods harbour town"),
+        # a kicker element inside the <h1> is not part of the headline
+        ("<title>Weather: storm floods the harbour town</title>",
+         '<h1><span class="kicker">Weather</span>Storm floods the harbour town</h1>', "Storm floods the harbour town"),
+        ('<meta property="og:title" content="Weather - Storm floods the harbour town">',
+         '<h1><a href="/story"><span>Weather</span><span> - </span><span>Storm floods the harbour town</span></a></h1>',
+         "Storm floods the harbour town"),
+        # an <h1> linking to the home page is the logo: its text names the site
+        ("<title>A walk in the rain | Rainwalker</title>",
+         '<h1><a href="https://rain.example/">Rainwalker</a></h1><h2>A walk in the rain</h2>', "A walk in the rain"),
+        # an og:title that is only the site's name gives way to the <title>
+        ('<meta property="og:site_name" content="Example Times"><meta property="og:title" content="Example Times">'
+         "<title>Storm floods the harbour town</title>", "<p>text</p>", "Storm floods the harbour town"),
+        # ...unless the site's name is the only title there is (a home page)
+        ('<meta property="og:site_name" content="Example Times"><title>Example Times</title>',
+         "<h1>Sections</h1>", "Example Times"),
+    ],
+)
+def test_choose_title_prefers_the_printed_headline(head: str, body: str, expected: str) -> None:
+    assert _title_of(head, body) == expected
 
 
 def test_jsonld_graph_with_id_references_and_broken_json() -> None:

@@ -93,11 +93,25 @@ def normalise_name(name: str) -> str:
     return n
 
 
+# Academic and professional post-nominals: "Jane Doe, PhD, RD" splits into three parts
+# on its commas, and the credentials are not names.
+_CREDENTIAL = re.compile(
+    r"^(?:ph\.?\s?d|m\.?\s?d|d\.?\s?o|m\.?\s?sc?|m\.?\s?a|b\.?\s?sc?|b\.?\s?a|m\.?\s?ed|ed\.?\s?d|"
+    r"r\.?\s?d\.?\s?n?|r\.?\s?n|l\.?\s?d|c\.?\s?d\.?\s?e|m\.?\s?p\.?\s?h|m\.?\s?b\.?\s?a|j\.?\s?d|ll\.?\s?[bm]|"
+    r"d\.?\s?phil|pharm\.?\s?d|psy\.?\s?d|d\.?\s?v\.?\s?m|d\.?\s?d\.?\s?s|c\.?\s?p\.?\s?a|c\.?\s?f\.?\s?a|"
+    r"f\.?\s?r\.?\s?c\.?\s?[ps]|f\.?\s?a\.?\s?c\.?\s?[ps]|m\.?\s?r\.?\s?c\.?\s?p|c\.?\s?s\.?\s?c\.?\s?s|"
+    r"l\.?\s?c\.?\s?s\.?\s?w|l\.?\s?m\.?\s?f\.?\s?t|n\.?\s?p|p\.?\s?a\.?-?c|a\.?\s?p\.?\s?r\.?\s?n|"
+    r"jr|sr|esq|ii|iii|iv)\.?$",
+    re.I,
+)
+
+
 def normalise_authors(names: list[str] | tuple[str, ...] | str | None) -> tuple[str, ...]:
     """A deduplicated tuple of clean byline names from a string or list.
 
     Strings are split on ``,``, ``;``, ``|``, `` and `` and ``&``. Things that are
-    not names (e-mail placeholders, "Staff", empty strings) are dropped.
+    not names (e-mail placeholders, "Staff", empty strings, post-nominal
+    credentials such as "PhD" split off by a comma) are dropped.
     """
     if not names:
         return ()
@@ -111,7 +125,7 @@ def normalise_authors(names: list[str] | tuple[str, ...] | str | None) -> tuple[
     seen: set[str] = set()
     for r in raw:
         n = normalise_name(r)
-        if not is_plausible_name(n):
+        if _CREDENTIAL.match(n) or not is_plausible_name(n):
             continue
         key = n.casefold()
         if key not in seen:
@@ -133,7 +147,9 @@ def is_plausible_name(name: str) -> bool:
         return False
     if _NOT_NAMES.match(name) or "protected" in name.lower() or "@" in name:
         return False
-    if re.search(r"https?:|www\.|\d{3,}", name):
+    # Three digits or more are a phone number, a date or an ID; inside a word they
+    # belong to a user name ("reader1984"), which sites print as the byline.
+    if re.search(r"https?:|www\.|(?<![^\W_])\d{3,}(?![^\W_])", name):
         return False
     return len(name.split()) <= 6
 

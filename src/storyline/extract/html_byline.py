@@ -8,11 +8,15 @@ questions of the original tree in one pass over the elements' attributes,
 skips a hit that sits inside a subtree the pruning would have removed, and
 reads the hit's text while skipping such subtrees: no copy, ~3 ms.
 
-It also fixes three of that finder's misses, each a pattern found on pages
+It also fixes some of that finder's misses, each a pattern found on pages
 from many sites rather than one: WordPress post containers whose
 ``category-<slug>`` class made the pruning drop the whole post; comment and
-form elements (``comment-author``, a "Name" label) taken as the byline; and
-bylines printed with no markup at all ("Von Max Muster", "By Jane Doe |
+form elements (``comment-author``, a "Name" label) taken as the byline; a
+post's tag links (``rel="tag"``) read with the byline box around them; byline
+boxes of labelled fields ("Datum: ... Autor: Jane Doe Quelle: ...", "Text und
+Fotos: Jane Doe") or a date line naming the author after a cue ("Oct 30 2020
+by Jane Doe"), and a "Stand: <date>" field taken for a name; and bylines
+printed with no markup at all ("Von Max Muster", "By Jane Doe |
 12.10.2020"), which :func:`printed_bylines` reads from short elements that
 open with a cue word. No library does this last part: trafilatura and
 newspaper3k only read markup, and htmldate-style pattern lists do not exist
@@ -38,6 +42,7 @@ _DISCARD_CLASS = re.compile(
     r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
     r"article-(?:share|support)|print|category(?!-)|meta-date|meta-reviewer"
 )
+_TAG_REL = re.compile(r"\b(?:tag|category)\b")
 # Bylines are short; trafilatura's limit for them (extract_author's len_limit).
 _MAX_LEN = 120
 
@@ -54,6 +59,8 @@ def _discarded(el: HtmlElement) -> bool:
     if cls is not None and (cls in ("comments", "title", "date") or _DISCARD_CLASS.search(cls)):
         return True
     if ident is not None and (ident == "comments" or _DISCARD_ID.search(ident)):
+        return True
+    if tag == "a" and _TAG_REL.search(el.get("rel") or ""):  # a post's tags, printed next to its byline
         return True
     return "Figure" in (el.get("data-component") or "")
 
@@ -180,9 +187,36 @@ def marked_bylines(tree: HtmlElement) -> Iterator[str]:
             text = " ".join(" ".join(_kept_text(el)).split())
             if 2 < len(text) < _MAX_LEN:
                 # "Von Jane Doe" -> "Jane Doe"; a cue alone ("By") is a label, not a byline.
-                text = _CUE.sub("", text, count=1)
-                if len(text) > 2:
-                    yield text
+                name = _unlabel(_CUE.sub("", text, count=1))
+                if name and len(name) > 2:
+                    yield name
+
+
+# A byline box that lists labelled fields ("Datum: 19.11.2021 Autor: Jane Doe Quelle: X",
+# "Text und Fotos: Jane Doe"): the value of the author's (or the text's) label.
+_LABELLED = re.compile(
+    r"(?:^|\s)(?:autor(?:in|en)?|author|auteur|verfasser(?:in)?|text|texte|fotos?|photos?|bilder|interview)"
+    r"\s*:\s*(.+?)(?=\s+[^\W\d_][\w.\-]*\s*:(?:\s|$)|$)",
+    re.I,
+)
+# A field that is not the byline: a label and a date ("Stand: 20. April 2020").
+_DATE_FIELD = re.compile(r"^[^\W\d_][\w .\-]{0,30}:\s*\d")
+# A date line that names the author after a cue ("Oct 30 2020 by Jane Doe · in News").
+_DATED_CUE = re.compile(r"^[^\d:]{0,30}\d[^:]{0,30}?\s(?:by|von|par|por)\s+([^·•|]+)")
+
+
+def _unlabel(text: str) -> str | None:
+    """The name part of a marked byline's text, None when it holds a date field only."""
+    if ":" in text:
+        m = _LABELLED.search(text)
+        if m:
+            return m.group(1).strip()
+        if _DATE_FIELD.match(text):
+            return None
+    m = _DATED_CUE.match(text)
+    if m:
+        return m.group(1).strip()
+    return text
 
 
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ž][\w'’.\-]*|[A-Z]\.)"

@@ -5,12 +5,17 @@ JSON-LD article (written for search engines, so deliberate), then its
 OpenGraph / ``<meta>`` tags, then what is printed on the page (``<h1>``, the
 byline, ``<time>`` elements), then htmldate's and trafilatura's heuristics.
 
-Two of trafilatura's typical misses are fixed here rather than in a fork:
+Three of trafilatura's typical misses are fixed here rather than in a fork:
 
 * titles keep the site name ("Headline | Site", "Headline - Site Name"):
   :func:`strip_site_name` drops a leading or trailing segment that names the
-  site (og:site_name, JSON-LD publisher, the host name) or that the page's own
-  ``<h1>`` shows is not part of the headline;
+  site (og:site_name, JSON-LD publisher, the host name, an ``<h1>`` logo
+  linking to the home page) or that the page's own ``<h1>`` shows is not part
+  of the headline;
+* meta titles are written for search results (a kicker or section in front,
+  the headline reworded): :func:`visible_headline` prefers the printed
+  ``<h1>`` when it is a version of a markup title (a run of its words, or
+  sharing a content word), without a kicker element printed inside it;
 * a UTC timestamp can fall a day off the date the outlet prints:
   :func:`choose_published` keeps the markup timestamp only when htmldate (which
   weighs more sources) or the first date printed on the page agrees with it.
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -42,6 +47,9 @@ class PageMeta:
     h1: str | None
     canonical: str | None
     lang: str | None
+    h1s: tuple[str, ...] = ()
+    logos: tuple[str, ...] = ()
+    repeated: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, *names: str) -> str | None:
         """The first non-empty meta value among ``names``."""
@@ -59,20 +67,98 @@ def _clean(text: str | None) -> str | None:
     return s or None
 
 
+# A page's first few <h1>s: a logo or section name can come before the headline.
+_MAX_H1 = 4
+# A link to a site's home page: "/", "https://host/", or an archived copy ending in one.
+_HOME_LINK = re.compile(r"(?:^|https?://[^/?#]+)/?(?:index\.\w+)?$")
+_KICKER_SEP = " \t\n:|–—-•·/"
+
+
+def _h1_text(el: HtmlElement) -> str | None:
+    """An element's text without the text of ``<script>``/``<style>`` inside it."""
+    parts: list[str] = []
+
+    def walk(e: HtmlElement) -> None:
+        if isinstance(e.tag, str) and e.tag not in ("script", "style", "noscript"):
+            if e.text:
+                parts.append(e.text)
+            for c in e:
+                walk(c)
+        if e is not el and e.tail:
+            parts.append(e.tail)
+
+    walk(el)
+    return _clean("".join(parts))
+
+
+def _after_kicker(h1: HtmlElement) -> str | None:
+    """The headline of an ``<h1>`` that opens with a kicker element.
+
+    ``<h1><span class="kicker">Topic</span>Headline</h1>`` (or a kicker span then a
+    headline span) is a common way to print a topic line above the headline; the
+    element's text runs both together ("TopicHeadline"). Returns the text after the
+    first child element when the ``<h1>`` (or the one wrapper inside it) opens with
+    that element and more text follows it.
+    """
+    el = h1
+    while len(el) == 1 and not (el.text or "").strip() and not (el[0].tail or "").strip() and isinstance(el[0].tag, str):
+        el = el[0]
+    if not len(el) or (el.text or "").strip() or not isinstance(el[0].tag, str) or el[0].tag == "br":
+        return None
+    first = el[0]
+    if not _h1_text(first):
+        return None
+    rest = [first.tail or ""]
+    for child in el[1:]:
+        if isinstance(child.tag, str):
+            rest.append(" " + (_h1_text(child) or "") + " ")
+        rest.append(child.tail or "")
+    text = _clean("".join(rest).strip(_KICKER_SEP))
+    return text if text and len(text) > 3 else None
+
+
+def _is_logo(h1: HtmlElement) -> bool:
+    """True for an ``<h1>`` that is the site's logo: its link goes to the home page."""
+    for a in h1.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and _HOME_LINK.search(href):
+            return True
+    return False
+
+
 def read_page_meta(tree: HtmlElement) -> PageMeta:
-    """Collect meta tags, ``<title>``, the first ``<h1>``, the canonical link and ``lang``."""
+    """Collect meta tags, ``<title>``, the ``<h1>`` texts, the canonical link and ``lang``.
+
+    ``h1s`` holds the headline texts of the first few ``<h1>`` elements (for one that
+    opens with a kicker element, the text after the kicker first); ``logos`` the texts
+    of ``<h1>`` elements that link to the home page, which name the site.
+    """
     meta: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
     for el in tree.iterfind(".//meta"):
         key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         value = el.get("content")
         if key and value and value.strip():
-            meta.setdefault(key.strip().lower(), value.strip())
+            k = key.strip().lower()
+            if k in meta and k in _AUTHOR_META:  # scholarly pages write one tag per author
+                repeated.setdefault(k, [meta[k]]).append(value.strip())
+            meta.setdefault(k, value.strip())
     title_el = tree.find(".//title")
-    h1_text = None
-    for h1 in tree.iterfind(".//h1"):
-        h1_text = _clean(h1.text_content())
-        if h1_text and len(h1_text) > 3:
+    h1s: list[str] = []
+    logos: list[str] = []
+    for n, h1 in enumerate(tree.iterfind(".//h1")):
+        if n >= _MAX_H1:
             break
+        h1_text = _h1_text(h1)
+        if not h1_text or len(h1_text) <= 3:
+            continue
+        if _is_logo(h1):
+            logos.append(h1_text)
+            continue
+        kicked = _after_kicker(h1)
+        if kicked and kicked != h1_text:
+            h1s.append(kicked)
+        h1s.append(h1_text)
     canonical = None
     for link in tree.iterfind(".//link"):
         if (link.get("rel") or "").lower() == "canonical" and (link.get("href") or "").startswith("http"):
@@ -82,9 +168,12 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     return PageMeta(
         meta=meta,
         title=_clean(title_el.text_content()) if title_el is not None else None,
-        h1=h1_text,
+        h1=h1s[0] if h1s else None,
         canonical=canonical,
         lang=lang,
+        h1s=tuple(h1s),
+        logos=tuple(logos),
+        repeated={k: tuple(v) for k, v in repeated.items()},
     )
 
 
@@ -165,10 +254,14 @@ def _fold(s: str) -> str:
     return "".join(c for c in s if c.isalnum())
 
 
+# WordPress's classic themes title a post "Blog » Blog Archive » Headline": furniture too.
+_GENERIC_SEGMENTS = frozenset({"blogarchive", "blogarchiv"})
+
+
 def _names_site(segment: str, sites: list[str]) -> bool:
     """True when ``segment`` is (a form of) one of the site names or host labels."""
     f = _fold(segment)
-    if not f:
+    if not f or f in _GENERIC_SEGMENTS:
         return True
     for site in sites:
         g = _fold(site)
@@ -213,21 +306,92 @@ def strip_site_name(title: str, sites: list[str], h1: str | None = None) -> str:
     return title
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(s: str) -> set[str]:
+    return set(_WORD.findall(unicodedata.normalize("NFKC", s).casefold()))
+
+
+def _headline_relation(title: str, h1: str) -> str | None:
+    """How a markup title and an ``<h1>`` relate: "title" (keep the title), "h1"
+    (the ``<h1>`` is the headline) or None (unrelated: a logo, a section name)."""
+    t, h = _fold_text(title), _fold_text(h1)
+    if not h:
+        return None
+    if h == t or t in h:  # the same, or an <h1> with a kicker or a date run into it
+        return "title"
+    if re.search(r"(?:^|\W)" + re.escape(h) + r"(?:$|\W)", t):
+        return "h1"
+    if h in t:  # part of a word: "Geschichte" in "Chorgeschichte"
+        return None
+    if any(len(w) >= 4 for w in _words(title) & _words(h1)):
+        return "h1"
+    return None
+
+
+def visible_headline(titles: list[str], h1s: tuple[str, ...]) -> str | None:
+    """The page's printed ``<h1>`` headline when it is a version of a markup title.
+
+    Meta titles are written for search results and social cards: they add a kicker
+    ("Chronik: Headline"), a section or a site name, or reword the headline, while
+    the ``<h1>`` is what readers see. An ``<h1>`` is the headline when it is a run of
+    whole words of a title, or when the two share a content word (four letters or
+    more) and the ``<h1>`` does not contain the whole title (an ``<h1>`` holding the
+    title and more has a kicker or a date run into it: the title is kept). The
+    titles are tried in order of trust, each against every ``<h1>``; with no
+    relation at all (logo or section ``<h1>``s), the first title stands.
+    """
+    for title in titles:
+        for h1 in h1s:
+            rel = _headline_relation(title, h1)
+            if rel == "title":
+                return title
+            if rel == "h1":
+                return h1
+    return titles[0] if titles else None
+
+
+# Typographic quotes and dashes: a meta title and the <h1> often differ only in these.
+_QUOTES_DASHES = str.maketrans({**dict.fromkeys("‘’‚‛´`‹›", "'"), **dict.fromkeys("“”„‟«»", '"'), **dict.fromkeys("‐‑‒–—―", "-")})
+
+
+def _fold_text(s: str) -> str:
+    """Case-, width-, quote-, dash- and space-folded text for comparing titles."""
+    return " ".join(unicodedata.normalize("NFKC", s).translate(_QUOTES_DASHES).casefold().split())
+
+
 def choose_title(pm: PageMeta, ld: JsonLdArticle | None, sites: list[str]) -> str | None:
-    """The headline: JSON-LD headline, og:title, twitter:title, ``<title>``, then ``<h1>``; site name removed."""
+    """The headline: JSON-LD headline, og:title, twitter:title, ``<title>``, then ``<h1>``.
+
+    Each is cleaned of its site name (:func:`strip_site_name`; a title that is
+    nothing but the site name is skipped), then the printed ``<h1>`` is preferred
+    when it is a version of one of them (:func:`visible_headline`).
+    """
+    sites = [*sites, *pm.logos]
+    site_keys = {_fold(x) for x in sites}
     candidates = [
         ld.headline if ld else None,
         pm.get("og:title"),
         pm.get("twitter:title"),
         pm.title,
         pm.get("title", "dc.title", "sailthru.title", "parsely-title"),
-        pm.h1,
     ]
+    titles: list[str] = []
+    whole_site: list[str] = []
     for cand in candidates:
         c = _clean(cand)
         if c and len(c) > 2 and not c.startswith("http"):
-            return strip_site_name(c, sites, pm.h1) or c
-    return None
+            if _fold(c) in site_keys:
+                whole_site.append(c)
+                continue
+            t = strip_site_name(c, sites, pm.h1) or c
+            if t not in titles:
+                titles.append(t)
+    if titles:
+        return visible_headline(titles, pm.h1s)
+    # A page whose only title is the site's name (a home or section page) is titled so.
+    return whole_site[0] if whole_site else pm.h1
 
 
 # ----------------------------------------------------------------- dates ---
@@ -412,21 +576,51 @@ def _authors_of(value: str | list[str]) -> tuple[str, ...]:
     return normalise_authors([_BYLINE_CUE.sub("", v) for v in items if isinstance(v, str)])
 
 
+# Legal forms in an organisation's name ("Example e.V.", "Example GmbH", "Example Inc.").
+_LEGAL_FORM = re.compile(
+    r"(?:^|\s)(?:e\.\s?V|gGmbH|GmbH|AG|KG|KGaA|eG|e\.\s?G|Inc|Ltd|LLC|LLP|PLC|plc|S\.\s?A|S\.\s?L|"
+    r"S\.\s?p\.\s?A|SpA|B\.\s?V|N\.\s?V|Corp|&\s?Co)\.?(?=$|[\s,;)])"
+)
+# Lower-case words a person's name can hold: particles ("Ursula von der Leyen") and
+# the words that join several names ("Jane Doe and John Roe").
+_NAME_LOWER = frozenset({
+    "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das", "do", "des",
+    "ter", "ten", "zu", "zum", "bin", "al", "el", "ibn", "y", "e", "i", "et", "and", "und", "og", "mit", "with",
+})
+
+
+def _organisation(byline: str, site_keys: set[str]) -> bool:
+    """True when a byline names an organisation, not a person: it ends in a legal form
+    ("e.V.", "GmbH", "Inc."), holds a lower-case word that no name has ("Das Magazin
+    für Leser", "Bund der Verbraucher" passes, "Verband für Wald" does not), or
+    contains the site's name (the site keys of six letters or more: shorter ones
+    occur inside surnames)."""
+    if _LEGAL_FORM.search(byline):
+        return True
+    words = re.findall(r"[^\W\d_][\w'’.\-]*", byline)
+    if len(words) >= 2 and any(w[0].islower() and w.casefold() not in _NAME_LOWER for w in words):
+        return True
+    f = _fold(byline)
+    return any(len(k) >= 6 and k in f for k in site_keys)
+
+
 def choose_authors(
     pm: PageMeta, ld: JsonLdArticle | None, tree: HtmlElement, sites: list[str]
 ) -> tuple[str, ...]:
     """Byline names, from the first of these sources that names someone:
 
     1. the JSON-LD article's (or WebPage's) authors;
-    2. author meta tags;
+    2. author meta tags (all of them when the tag is repeated, one per author);
     3. the byline marked up on the page (:func:`html_byline.marked_bylines`,
        trafilatura's author markup read without its tree copy);
     4. a byline printed with a cue word ("Von Max Muster").
 
     A source whose only names are the site itself (``sites``: outlet, host...)
-    gives way to a later source naming a person; when no later source has
-    one, the site name is kept (small sites and press offices sign as
-    themselves, and annotators count that as the byline).
+    gives way to a later source naming a person, and so does a JSON-LD or meta
+    byline naming an organisation (:func:`_organisation`; on the page, "red" or
+    "dpa" in lower case are desk and agency codes, not a sign of one); when no later source has one, the first such name is kept
+    (small sites and press offices sign as themselves, and annotators count
+    that as the byline).
     """
     site_keys = {_fold(x) for x in sites if x}
 
@@ -434,16 +628,17 @@ def choose_authors(
         return all(_fold(n) in site_keys or any(_fold(n) in k for k in site_keys) for n in names)
 
     # 1. and 2. the page's own statements for search engines
-    candidates: list[tuple[str, ...]] = []
+    candidates: list[tuple[str, tuple[str, ...]]] = []
     if ld and ld.authors:
-        candidates.append(_authors_of(list(ld.authors)))
+        candidates.append(("; ".join(ld.authors), _authors_of(list(ld.authors))))
     for key in _AUTHOR_META:
         v = pm.meta.get(key)
         if v and not v.startswith("http"):
-            candidates.append(_authors_of(v))
+            many = [x for x in pm.repeated.get(key, ()) if not x.startswith("http")]
+            candidates.append(("; ".join(many or [v]), _authors_of(many or v)))
     fallback: tuple[str, ...] = ()
-    for names in candidates:
-        if names and not is_site(names):
+    for raw, names in candidates:
+        if names and not is_site(names) and not _organisation(raw, site_keys):
             return names
         fallback = fallback or names
     from trafilatura.metadata import normalize_authors as traf_normalize_authors
