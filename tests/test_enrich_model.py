@@ -113,3 +113,15 @@ def test_a_name_the_recogniser_missed_is_still_the_person(enricher: Enricher) ->
     got = {(m.start, m.entity) for m in extract_mentions(doc)}
     assert (later, "PERSON:ishiba-shigeru") in got
     assert not any(m.text == "May" for m in extract_mentions(doc))  # a month stays a month
+
+
+def test_a_name_loses_its_article_and_quote_marks() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from storyline.enrich.entities import _clean_span
+
+    doc = Doc(spacy.blank("en").vocab, words=["an", '"', "Asian", "NATO", '"', "'s"])
+    assert _clean_span(doc, 0, 5) == (2, 4)
+    doc = Doc(spacy.blank("en").vocab, words=["the", "Korean", "Embassy"])
+    assert _clean_span(doc, 0, 3) == (1, 3)

@@ -137,8 +137,8 @@ def _split_title(doc: Doc, ent: Span) -> tuple[int, int, int]:
 
 
 def _clean_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading "the", trailing possessive and punctuation tokens from a span."""
-    while start < end and (doc[start].is_punct or doc[start].lower_ == "the"):
+    """Drop leading articles ("the", 'an "Asian NATO"'), trailing possessive and punctuation tokens."""
+    while start < end and (doc[start].is_punct or doc[start].lower_ in {"the", "a", "an"}):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space):
         end -= 1
