@@ -1,17 +1,18 @@
 """Quality gate: story clustering on a fast subset of ECB+ dev topics must not fall below its floor.
 
-The floor is pinned just under the measurement on this subset (B3-F1 0.9288 on
-topics 1-12, 0.8853 before the background IDF prior of ``cluster/background.py``;
+The floor is pinned just under the measurement on this subset (B3-F1 0.9344 on
+topics 1-12; 0.9288 before the singleton rule of ``StoryClusterer.singleton_factor``,
+0.8853 before the background IDF prior of ``cluster/background.py``;
 see bench/results/clusters.json for the full dev set and the baseline).
 The clusterer is deterministic for a given input, so the margin is small. Note
 that the figure depends on article order (undated articles are placed by id):
-over eight random orders the full dev set scores 0.886-0.912, mean 0.902. Raise the
+over eight random orders the full dev set scores 0.889-0.929, mean 0.911. Raise the
 floor when the clusterer improves; never lower it to make a change pass.
 
 The second gate pins the figure over random arrival orders, which is what a
-held-out set sees: on this subset seeds 0-2 scored 0.9413, 0.8672, 0.9253
-(mean 0.9112; 0.8898 without the background prior; bench/bench_clusters.py's
-``_renamed``), so the floor of the mean is 0.905.
+held-out set sees: on this subset seeds 0-2 scored 0.9471, 0.8701, 0.9310
+(mean 0.9161; 0.9112 without the singleton rule, 0.8898 without the background prior;
+bench/bench_clusters.py's ``_renamed``), so the floor of the mean is 0.91.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from storyline.cluster.stories import StoryClusterer
 from tests.cluster_support import bcubed_f1, ecb_articles, load_bench
 
 SUBSET = {str(i) for i in range(1, 13)}
-FLOOR_B3_F1 = 0.92
-FLOOR_MEAN_OVER_ORDERS = 0.905
+FLOOR_B3_F1 = 0.93
+FLOOR_MEAN_OVER_ORDERS = 0.91
 
 
 def test_story_clustering_floor_and_beats_the_baseline() -> None:
