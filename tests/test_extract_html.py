@@ -343,6 +343,26 @@ def test_published_markup_kept_with_offset_unless_contradicted() -> None:
     assert choose_published(None, None, []) == (None, "none")
 
 
+_DATED_BODY = "<p>" + "A council meeting decided on the new library and its opening hours. " * 12 + "</p>"
+
+
+def _dated_page(head: str, byline: str) -> Article:
+    html = (f"<html><head><title>Library opens</title>{head}</head><body><article><h1>Library opens</h1>"
+            f"<div class='byline'>{byline}</div>{_DATED_BODY}</article></body></html>")
+    return extract_html_page(RawDoc(source="p.html", kind="html", body=html, url="https://example.org/library"))
+
+
+def test_utc_timestamp_takes_the_outlets_offset_from_a_time_element() -> None:
+    # 23:37 on the 3rd at UTC-4 is 03:37 on the 4th in UTC: the article is dated the 3rd
+    art = _dated_page(
+        '<meta property="article:published_time" content="2022-05-04T03:37:37+00:00">'
+        '<meta property="article:modified_time" content="2022-05-04T03:37:41+00:00">',
+        '<time datetime="2022-05-03T23:37:37-04:00">3 May, 2022, 11:37 pm</time>',
+    )
+    assert art.published == "2022-05-03T23:37:37-04:00"
+    assert art.updated == "2022-05-04T03:37:41+00:00"  # a different instant keeps its own form
+
+
 def test_furniture_lines_are_removed_and_recorded() -> None:
     kept, removed = remove_furniture("Real paragraph of news.\nAdvertisement\nRead more: Another story here\nShare")
     assert kept == ["Real paragraph of news."]

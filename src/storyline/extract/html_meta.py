@@ -475,19 +475,65 @@ def printed_dates(tree: HtmlElement, limit: int = 12) -> list[date]:
     return out
 
 
+# How many <time datetime> values to read when looking for the local form of a UTC timestamp.
+_MAX_TIMES = 20
+
+
+def _instant(value: str) -> datetime | None:
+    """An offset-aware ISO timestamp as a datetime; None for a date, a naive time or garbage."""
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else None
+
+
+def _local_form(value: str | None, others: list[str]) -> str | None:
+    """``value`` in the outlet's own offset when it is a UTC timestamp and another of the
+    page's timestamps (``others``, ISO 8601) states the same instant with a non-zero offset.
+
+    Sites often write article:published_time or JSON-LD in UTC and the ``<time>`` element
+    of the byline in local time: 23:37 on the 3rd at UTC-4 is 03:37 on the 4th in UTC, and
+    the outlet dates the article the 3rd. The date to keep is the local one.
+    """
+    if not value or not _UTC.search(value):
+        return value
+    at = _instant(value)
+    if at is None:
+        return value
+    for other in others:
+        o = _instant(other)
+        if o is not None and o.utcoffset() and o == at:
+            return other
+    return value
+
+
 def structured_dates(pm: PageMeta, ld: JsonLdArticle | None, tree: HtmlElement) -> tuple[str | None, str | None]:
-    """(published, updated) as the page's markup states them, ISO 8601 with the page's offset."""
+    """(published, updated) as the page's markup states them, ISO 8601 with the page's offset.
+
+    A UTC value is replaced by the same instant written with the outlet's offset elsewhere in
+    the markup (:func:`_local_form`), so that its date is the one the outlet printed.
+    """
     pub = ld.date_published if ld else None
     upd = ld.date_modified if ld else None
     pub = pub or pm.get(*_PUBLISHED_META)
     upd = upd or pm.get(*_MODIFIED_META)
-    if not pub:
-        for el in tree.iterfind(".//time"):
-            dt = el.get("datetime")
-            if dt and re.match(r"\d{4}-\d{2}-\d{2}", dt.strip()):
-                pub = dt.strip()
-                break
-    return _iso(pub), _iso(upd)
+    times: list[str] = []
+    for n, el in enumerate(tree.iterfind(".//time")):
+        if n >= _MAX_TIMES:
+            break
+        dt = (el.get("datetime") or "").strip()
+        if dt and re.match(r"\d{4}-\d{2}-\d{2}", dt):
+            times.append(dt)
+    if not pub and times:
+        pub = times[0]
+    pub, upd = _iso(pub), _iso(upd)
+    if (pub and _UTC.search(pub)) or (upd and _UTC.search(upd)):
+        others = [v for v in (_iso(x) for x in (ld.date_published if ld else None, ld.date_modified if ld else None,
+                                                 *(pm.meta.get(n) for n in _PUBLISHED_META + _MODIFIED_META),
+                                                 *times)) if v]
+        pub, upd = _local_form(pub, others), _local_form(upd, others)
+    return pub, upd
 
 
 def _iso(value: str | None) -> str | None:
