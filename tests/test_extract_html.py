@@ -363,6 +363,21 @@ def test_utc_timestamp_takes_the_outlets_offset_from_a_time_element() -> None:
     assert art.updated == "2022-05-04T03:37:41+00:00"  # a different instant keeps its own form
 
 
+def test_printed_time_element_beats_a_dublin_core_record_date() -> None:
+    # the CMS dates the record in dcterms.date; the byline's <time> dates the article
+    head = '<meta name="dcterms.date" content="2022-01-21T09:43+01:00">'
+    art = _dated_page(head, '<time datetime="2022-01-25T08:00:00+01:00">25.01.2022</time>')
+    assert art.published and art.published.startswith("2022-01-25")
+    # ... unless one of the page's <time> elements states the record's day
+    art = _dated_page(head, '<time datetime="2022-01-20T08:00:00+01:00">20.01.2022</time>'
+                            '<time datetime="2022-01-21T09:43:00+01:00">21.01.2022</time>')
+    assert art.published and art.published.startswith("2022-01-21")
+    # an article tag (article:published_time) is not a record date: it stands
+    art = _dated_page('<meta property="article:published_time" content="2022-01-21T09:43:00+01:00">',
+                      '<time datetime="2022-01-25T08:00:00+01:00">25.01.2022</time>')
+    assert art.published and art.published.startswith("2022-01-21")
+
+
 def test_furniture_lines_are_removed_and_recorded() -> None:
     kept, removed = remove_furniture("Real paragraph of news.\nAdvertisement\nRead more: Another story here\nShare")
     assert kept == ["Real paragraph of news."]

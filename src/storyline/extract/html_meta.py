@@ -402,6 +402,9 @@ _PUBLISHED_META = (
     "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
     "parsely-pub-date", "cxenseparse:recs:publishtime", "article_date_original", "originalpublicationdate",
 )
+# Tags that describe the page as a record rather than the article (Dublin Core, a bare
+# "date"): content management systems fill them with the record's creation or change time.
+_RECORD_META = ("date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created")
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
                   "dcterms.modified", "last-modified", "lastmod")
 _UTC = re.compile(r"(Z|[+-]00:?00)$")
@@ -527,6 +530,13 @@ def structured_dates(pm: PageMeta, ld: JsonLdArticle | None, tree: HtmlElement) 
             times.append(dt)
     if not pub and times:
         pub = times[0]
+    elif times and not (ld and ld.date_published) and next(
+            (n for n in _PUBLISHED_META if pm.meta.get(n)), None) in _RECORD_META:
+        # A Dublin Core / bare "date" tag dates the page record (created, last changed), not
+        # the article: a <time> element the page prints wins unless one of them states its day.
+        day = _day(_iso(pub))
+        if day is None or all(_day(t) != day for t in times):
+            pub = times[0]
     pub, upd = _iso(pub), _iso(upd)
     if (pub and _UTC.search(pub)) or (upd and _UTC.search(upd)):
         others = [v for v in (_iso(x) for x in (ld.date_published if ld else None, ld.date_modified if ld else None,
