@@ -378,6 +378,31 @@ def test_printed_time_element_beats_a_dublin_core_record_date() -> None:
     assert art.published and art.published.startswith("2022-01-21")
 
 
+def test_page_printing_its_modified_date_is_dated_by_it() -> None:
+    # a refreshed guide: the markup keeps the first publication, the byline shows the update
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Library opens", '
+          '"datePublished": "2021-11-22T18:42:22+01:00", "dateModified": "2023-01-10T10:00:00+01:00"}</script>')
+    art = _dated_page(ld, "<span class='date'>10. Januar 2023</span>")
+    assert art.published == "2023-01-10T10:00:00+01:00"
+    # the page printing the first publication keeps it
+    art = _dated_page(ld, "<span class='date'>22. November 2021</span>")
+    assert art.published == "2021-11-22T18:42:22+01:00"
+    assert art.updated == "2023-01-10T10:00:00+01:00"
+
+
+def test_htmldate_falling_back_on_the_modified_date_gives_way_to_an_earlier_printed_date() -> None:
+    from datetime import date
+
+    # no published date in the markup: htmldate's day is only the modification
+    assert choose_published(None, "2020-06-02", [date(2020, 3, 31)], "2020-06-02T11:57:06+02:00") == (
+        "2020-03-31", "printed")
+    # a printed date after the last modification is not the publication (comments, other stories)
+    assert choose_published(None, "2020-06-02", [date(2020, 7, 1)], "2020-06-02T11:57:06+02:00")[0] == "2020-06-02"
+    art = _dated_page('<meta property="og:updated_time" content="2020-06-02T11:57:06+02:00">',
+                      "<span class='date'>31.03.2020</span>")
+    assert art.published == "2020-03-31"
+
+
 def test_furniture_lines_are_removed_and_recorded() -> None:
     kept, removed = remove_furniture("Real paragraph of news.\nAdvertisement\nRead more: Another story here\nShare")
     assert kept == ["Real paragraph of news."]
