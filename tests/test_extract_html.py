@@ -403,6 +403,17 @@ def test_htmldate_falling_back_on_the_modified_date_gives_way_to_an_earlier_prin
     assert art.published == "2020-03-31"
 
 
+def test_markup_date_printed_below_a_header_date_beats_htmldate() -> None:
+    from datetime import date
+
+    # the first printed date is the header's "today" (the day the page was served), which
+    # htmldate took; the byline further down prints the markup's day
+    pub = "2020-04-27T17:58:19+02:00"
+    assert choose_published(pub, "2020-07-08", [date(2020, 7, 8), date(2020, 4, 27)]) == (pub, "markup+printed")
+    # a markup day printed nowhere still gives way to htmldate
+    assert choose_published(pub, "2020-07-08", [date(2020, 7, 8)])[0] == "2020-07-08"
+
+
 def test_furniture_lines_are_removed_and_recorded() -> None:
     kept, removed = remove_furniture("Real paragraph of news.\nAdvertisement\nRead more: Another story here\nShare")
     assert kept == ["Real paragraph of news."]

@@ -600,9 +600,11 @@ def choose_published(
       readers see and cite, and the one kept (on news-metadata-dev, every page
       printing the modified day first was dated so by its annotators).
     * When markup and htmldate agree on the day, the markup value is kept for its
-      time and offset; when they disagree, the first printed date settles it if it
-      names one of them, else htmldate's day wins (it was right more often on
-      news-metadata-dev: 0.876 vs 0.871 same-day; the printed tie-break adds 0.005).
+      time and offset; when they disagree, the markup is kept if the page prints
+      its day (anywhere among the printed dates: the first one is often a header
+      showing the day the page was served, or a list of other stories), else
+      htmldate's day wins (it was right more often on news-metadata-dev: 0.876 vs
+      0.871 same-day).
     * With no published date in the markup, htmldate falls back on the
       modification date; when that is all it found and the page prints an
       earlier date first, the printed date is the publication date (a later
@@ -616,7 +618,7 @@ def choose_published(
     if sday and (fday is None or sday == fday):
         return structured, "markup"
     if sday and fday:
-        if printed and printed[0] == sday:
+        if sday in printed:
             return structured, "markup+printed"
         return fday.isoformat(), "htmldate"
     if fday:
