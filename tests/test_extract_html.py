@@ -343,6 +343,77 @@ def test_published_markup_kept_with_offset_unless_contradicted() -> None:
     assert choose_published(None, None, []) == (None, "none")
 
 
+_DATED_BODY = "<p>" + "A council meeting decided on the new library and its opening hours. " * 12 + "</p>"
+
+
+def _dated_page(head: str, byline: str) -> Article:
+    html = (f"<html><head><title>Library opens</title>{head}</head><body><article><h1>Library opens</h1>"
+            f"<div class='byline'>{byline}</div>{_DATED_BODY}</article></body></html>")
+    return extract_html_page(RawDoc(source="p.html", kind="html", body=html, url="https://example.org/library"))
+
+
+def test_utc_timestamp_takes_the_outlets_offset_from_a_time_element() -> None:
+    # 23:37 on the 3rd at UTC-4 is 03:37 on the 4th in UTC: the article is dated the 3rd
+    art = _dated_page(
+        '<meta property="article:published_time" content="2022-05-04T03:37:37+00:00">'
+        '<meta property="article:modified_time" content="2022-05-04T03:37:41+00:00">',
+        '<time datetime="2022-05-03T23:37:37-04:00">3 May, 2022, 11:37 pm</time>',
+    )
+    assert art.published == "2022-05-03T23:37:37-04:00"
+    assert art.updated == "2022-05-04T03:37:41+00:00"  # a different instant keeps its own form
+
+
+def test_printed_time_element_beats_a_dublin_core_record_date() -> None:
+    # the CMS dates the record in dcterms.date; the byline's <time> dates the article
+    head = '<meta name="dcterms.date" content="2022-01-21T09:43+01:00">'
+    art = _dated_page(head, '<time datetime="2022-01-25T08:00:00+01:00">25.01.2022</time>')
+    assert art.published and art.published.startswith("2022-01-25")
+    # ... unless one of the page's <time> elements states the record's day
+    art = _dated_page(head, '<time datetime="2022-01-20T08:00:00+01:00">20.01.2022</time>'
+                            '<time datetime="2022-01-21T09:43:00+01:00">21.01.2022</time>')
+    assert art.published and art.published.startswith("2022-01-21")
+    # an article tag (article:published_time) is not a record date: it stands
+    art = _dated_page('<meta property="article:published_time" content="2022-01-21T09:43:00+01:00">',
+                      '<time datetime="2022-01-25T08:00:00+01:00">25.01.2022</time>')
+    assert art.published and art.published.startswith("2022-01-21")
+
+
+def test_page_printing_its_modified_date_is_dated_by_it() -> None:
+    # a refreshed guide: the markup keeps the first publication, the byline shows the update
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Library opens", '
+          '"datePublished": "2021-11-22T18:42:22+01:00", "dateModified": "2023-01-10T10:00:00+01:00"}</script>')
+    art = _dated_page(ld, "<span class='date'>10. Januar 2023</span>")
+    assert art.published == "2023-01-10T10:00:00+01:00"
+    # the page printing the first publication keeps it
+    art = _dated_page(ld, "<span class='date'>22. November 2021</span>")
+    assert art.published == "2021-11-22T18:42:22+01:00"
+    assert art.updated == "2023-01-10T10:00:00+01:00"
+
+
+def test_htmldate_falling_back_on_the_modified_date_gives_way_to_an_earlier_printed_date() -> None:
+    from datetime import date
+
+    # no published date in the markup: htmldate's day is only the modification
+    assert choose_published(None, "2020-06-02", [date(2020, 3, 31)], "2020-06-02T11:57:06+02:00") == (
+        "2020-03-31", "printed")
+    # a printed date after the last modification is not the publication (comments, other stories)
+    assert choose_published(None, "2020-06-02", [date(2020, 7, 1)], "2020-06-02T11:57:06+02:00")[0] == "2020-06-02"
+    art = _dated_page('<meta property="og:updated_time" content="2020-06-02T11:57:06+02:00">',
+                      "<span class='date'>31.03.2020</span>")
+    assert art.published == "2020-03-31"
+
+
+def test_markup_date_printed_below_a_header_date_beats_htmldate() -> None:
+    from datetime import date
+
+    # the first printed date is the header's "today" (the day the page was served), which
+    # htmldate took; the byline further down prints the markup's day
+    pub = "2020-04-27T17:58:19+02:00"
+    assert choose_published(pub, "2020-07-08", [date(2020, 7, 8), date(2020, 4, 27)]) == (pub, "markup+printed")
+    # a markup day printed nowhere still gives way to htmldate
+    assert choose_published(pub, "2020-07-08", [date(2020, 7, 8)])[0] == "2020-07-08"
+
+
 def test_furniture_lines_are_removed_and_recorded() -> None:
     kept, removed = remove_furniture("Real paragraph of news.\nAdvertisement\nRead more: Another story here\nShare")
     assert kept == ["Real paragraph of news."]

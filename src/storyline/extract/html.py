@@ -333,16 +333,17 @@ def extract_html_page(doc: RawDoc) -> Article:
     printed = printed_dates(tree)
     found = None
     # htmldate only arbitrates between the markup and the printed date; when the
-    # first printed date confirms the markup, choose_published keeps the markup
-    # whatever htmldate says, so its search (~4 ms a page) is skipped.
-    if not (structured_pub and printed and structured_pub[:10] == printed[0].isoformat()):
+    # first printed date confirms the markup (published or modified), choose_published
+    # keeps the markup whatever htmldate says, so its search (~4 ms a page) is skipped.
+    first_printed = printed[0].isoformat() if printed else None
+    if not (first_printed and first_printed in ((structured_pub or "")[:10], (updated or "")[:10])):
         from htmldate import find_date
 
         try:
             found = find_date(tree, url=url, original_date=True, extensive_search=True)
         except (ValueError, TypeError, OverflowError):
             found = None
-    published, _date_from = choose_published(structured_pub, found, printed)
+    published, _date_from = choose_published(structured_pub, found, printed, updated)
     if updated and published and updated[:10] < published[:10]:
         updated = None
 

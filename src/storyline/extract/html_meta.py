@@ -17,8 +17,14 @@ Three of trafilatura's typical misses are fixed here rather than in a fork:
   ``<h1>`` when it is a version of a markup title (a run of its words, or
   sharing a content word), without a kicker element printed inside it;
 * a UTC timestamp can fall a day off the date the outlet prints:
-  :func:`choose_published` keeps the markup timestamp only when htmldate (which
-  weighs more sources) or the first date printed on the page agrees with it.
+  :func:`structured_dates` reads it in the outlet's offset when the markup
+  states the same instant with one, and :func:`choose_published` keeps the
+  markup timestamp only when htmldate (which weighs more sources) or the first
+  date printed on the page agrees with it.
+
+Two more date rules: a Dublin Core or bare ``date`` meta tag (the page record's
+date) gives way to a printed ``<time>`` element, and a page that prints its
+markup's modification day first is dated by it (:func:`choose_published`).
 """
 
 from __future__ import annotations
@@ -402,6 +408,9 @@ _PUBLISHED_META = (
     "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
     "parsely-pub-date", "cxenseparse:recs:publishtime", "article_date_original", "originalpublicationdate",
 )
+# Tags that describe the page as a record rather than the article (Dublin Core, a bare
+# "date"): content management systems fill them with the record's creation or change time.
+_RECORD_META = ("date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created")
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
                   "dcterms.modified", "last-modified", "lastmod")
 _UTC = re.compile(r"(Z|[+-]00:?00)$")
@@ -475,19 +484,72 @@ def printed_dates(tree: HtmlElement, limit: int = 12) -> list[date]:
     return out
 
 
+# How many <time datetime> values to read when looking for the local form of a UTC timestamp.
+_MAX_TIMES = 20
+
+
+def _instant(value: str) -> datetime | None:
+    """An offset-aware ISO timestamp as a datetime; None for a date, a naive time or garbage."""
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else None
+
+
+def _local_form(value: str | None, others: list[str]) -> str | None:
+    """``value`` in the outlet's own offset when it is a UTC timestamp and another of the
+    page's timestamps (``others``, ISO 8601) states the same instant with a non-zero offset.
+
+    Sites often write article:published_time or JSON-LD in UTC and the ``<time>`` element
+    of the byline in local time: 23:37 on the 3rd at UTC-4 is 03:37 on the 4th in UTC, and
+    the outlet dates the article the 3rd. The date to keep is the local one.
+    """
+    if not value or not _UTC.search(value):
+        return value
+    at = _instant(value)
+    if at is None:
+        return value
+    for other in others:
+        o = _instant(other)
+        if o is not None and o.utcoffset() and o == at:
+            return other
+    return value
+
+
 def structured_dates(pm: PageMeta, ld: JsonLdArticle | None, tree: HtmlElement) -> tuple[str | None, str | None]:
-    """(published, updated) as the page's markup states them, ISO 8601 with the page's offset."""
+    """(published, updated) as the page's markup states them, ISO 8601 with the page's offset.
+
+    A UTC value is replaced by the same instant written with the outlet's offset elsewhere in
+    the markup (:func:`_local_form`), so that its date is the one the outlet printed.
+    """
     pub = ld.date_published if ld else None
     upd = ld.date_modified if ld else None
     pub = pub or pm.get(*_PUBLISHED_META)
     upd = upd or pm.get(*_MODIFIED_META)
-    if not pub:
-        for el in tree.iterfind(".//time"):
-            dt = el.get("datetime")
-            if dt and re.match(r"\d{4}-\d{2}-\d{2}", dt.strip()):
-                pub = dt.strip()
-                break
-    return _iso(pub), _iso(upd)
+    times: list[str] = []
+    for n, el in enumerate(tree.iterfind(".//time")):
+        if n >= _MAX_TIMES:
+            break
+        dt = (el.get("datetime") or "").strip()
+        if dt and re.match(r"\d{4}-\d{2}-\d{2}", dt):
+            times.append(dt)
+    if not pub and times:
+        pub = times[0]
+    elif times and not (ld and ld.date_published) and next(
+            (n for n in _PUBLISHED_META if pm.meta.get(n)), None) in _RECORD_META:
+        # A Dublin Core / bare "date" tag dates the page record (created, last changed), not
+        # the article: a <time> element the page prints wins unless one of them states its day.
+        day = _day(_iso(pub))
+        if day is None or all(_day(t) != day for t in times):
+            pub = times[0]
+    pub, upd = _iso(pub), _iso(upd)
+    if (pub and _UTC.search(pub)) or (upd and _UTC.search(upd)):
+        others = [v for v in (_iso(x) for x in (ld.date_published if ld else None, ld.date_modified if ld else None,
+                                                 *(pm.meta.get(n) for n in _PUBLISHED_META + _MODIFIED_META),
+                                                 *times)) if v]
+        pub, upd = _local_form(pub, others), _local_form(upd, others)
+    return pub, upd
 
 
 def _iso(value: str | None) -> str | None:
@@ -523,27 +585,45 @@ def _iso(value: str | None) -> str | None:
 
 
 def choose_published(
-    structured: str | None, found: str | None, printed: list[date]
+    structured: str | None, found: str | None, printed: list[date], updated: str | None = None
 ) -> tuple[str | None, str]:
     """The publication date and where it came from.
 
     ``structured`` is the markup's timestamp (JSON-LD, meta tags, ``<time>``),
     ``found`` htmldate's choice (which weighs more sources, date only),
-    ``printed`` the dates written for readers in page order. When markup and
-    htmldate agree on the day, the markup value is kept for its time and
-    offset; when they disagree, the first printed date settles it if it names
-    one of them, else htmldate's day wins (it was right more often on
-    news-metadata-dev: 0.876 vs 0.871 same-day; the printed tie-break adds 0.005).
+    ``printed`` the dates written for readers in page order, ``updated`` the
+    markup's modification timestamp.
+
+    * When the first printed date is the day of ``updated`` and not of
+      ``structured``, the page presents the article under its update (a
+      refreshed guide, a story re-dated on its last revision): that is the date
+      readers see and cite, and the one kept (on news-metadata-dev, every page
+      printing the modified day first was dated so by its annotators).
+    * When markup and htmldate agree on the day, the markup value is kept for its
+      time and offset; when they disagree, the markup is kept if the page prints
+      its day (anywhere among the printed dates: the first one is often a header
+      showing the day the page was served, or a list of other stories), else
+      htmldate's day wins (it was right more often on news-metadata-dev: 0.876 vs
+      0.871 same-day).
+    * With no published date in the markup, htmldate falls back on the
+      modification date; when that is all it found and the page prints an
+      earlier date first, the printed date is the publication date (a later
+      one cannot be: it belongs to comments or other stories).
     """
     sday = _day(structured)
     fday = _day(found)
+    uday = _day(updated)
+    if printed and uday and printed[0] == uday and sday != uday:
+        return updated, "modified+printed"
     if sday and (fday is None or sday == fday):
         return structured, "markup"
     if sday and fday:
-        if printed and printed[0] == sday:
+        if sday in printed:
             return structured, "markup+printed"
         return fday.isoformat(), "htmldate"
     if fday:
+        if printed and fday == uday and printed[0] < fday:
+            return printed[0].isoformat(), "printed"
         return fday.isoformat(), "htmldate"
     if printed:
         return printed[0].isoformat(), "printed"
