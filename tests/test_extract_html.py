@@ -388,6 +388,9 @@ def test_page_printing_its_modified_date_is_dated_by_it() -> None:
     art = _dated_page(ld, "<span class='date'>22. November 2021</span>")
     assert art.published == "2021-11-22T18:42:22+01:00"
     assert art.updated == "2023-01-10T10:00:00+01:00"
+    # ... also when the update is printed first ("Updated ... · Published ...")
+    art = _dated_page(ld, "<span class='date'>10. Januar 2023</span> <span class='date'>22. November 2021</span>")
+    assert art.published == "2021-11-22T18:42:22+01:00"
 
 
 def test_htmldate_falling_back_on_the_modified_date_gives_way_to_an_earlier_printed_date() -> None:
