@@ -270,3 +270,16 @@ def test_speaker_behind_a_dateline_is_the_person(nlp: Any) -> None:
     who = _Resolver(extract_mentions(doc), []).speaker(doc, span)
     assert who.canonical == "Shigeru Ishiba" and who.entity is not None
     assert who.name == "Japanese Prime Minister Shigeru Ishiba"  # as written, after the dateline
+
+
+def test_a_transcript_label_tagged_as_content_is_the_speaker(nlp: Any) -> None:
+    from storyline.enrich.quotes import _model_quotes, _Resolver, find_quote_spans
+    from storyline.enrich.quotes_crf import Link
+
+    text = "WALLACE: Let's start with the news of the day, which is a big one for everybody."
+    doc = nlp(text)
+    link = Link(TokenSpan("Q", 0, len(doc) - 1), None, None)  # the tagger read the line whole
+    quotes = _model_quotes(doc, find_quote_spans(text), _Resolver([], []), 0, [link], [])
+    assert len(quotes) == 1
+    assert quotes[0].text.startswith("Let's start") and quotes[0].speaker_name == "Wallace"
+    assert quotes[0].speaker_start == 0 and quotes[0].speaker_end == len("WALLACE")

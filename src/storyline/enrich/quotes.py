@@ -582,6 +582,11 @@ def _model_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, of
             continue
         cue_at = doc[link.cue.start].idx if link.cue is not None else None
         cs = _quotation_start(text, qspans, cs, ce, cue_at)
+        label = _SPEAKER_LABEL.match(text, cs, ce)
+        if label and label.end() < ce:
+            # a transcript line read whole ("WALLACE: Let's start with ..."): the label is who
+            # speaks, not what is said
+            cs = _trim(text, label.end(), ce)[0]
         quoted = sum(min(ce, q.inner_end) - max(cs, q.inner_start) for q in qspans if q.inner_start < ce and cs < q.inner_end)
         kind = "direct" if quoted >= 0.6 * (ce - cs) else "indirect"
         cue = cue_s = cue_e = None
@@ -591,6 +596,9 @@ def _model_quotes(doc: Doc, qspans: Sequence[QuoteSpan], resolver: _Resolver, of
             cue = text[cue_s:cue_e]
         if link.source is not None:
             sp = resolver.speaker(doc, doc[link.source.start:link.source.end])
+        elif label and label.end() < ce:
+            name = label.group(1).strip()
+            sp = _Speaker(name.title(), None, label.start(1), label.start(1) + len(name))
         else:
             # the rule quote over the same words may know the speaker (a continued quote)
             sp = _Speaker(None, None, None, None)
