@@ -1,7 +1,8 @@
 """Train the attribution taggers (src/storyline/enrich/models/) on PolNeAR train.
 
 Usage: .venv/bin/python bench/train_quotes.py [--limit N] [--out PATH] [--cache] [--no-crf] [--no-lstm]
-       [--output softmax|crf] [--epochs N] [--hidden N] [--dropout P] [--lstm-out PATH]
+       [--output softmax|crf] [--epochs N] [--hidden N] [--layers N] [--dropout P]
+       [--lstm-out PATH]
 
 1. Read the PolNeAR train split (first annotator of each article, as bench_quotes.py reads dev)
    and parse every text with the enricher's spaCy model (``Settings().spacy_model``).
@@ -59,6 +60,12 @@ PARAMS = {"c1": 2.0, "c2": 0.01, "max_iterations": 100, "feature.minfreq": 5,
 # vote): 8 epochs 77.5/71.2/56.5; dropout 0.35 76.8/71.2/57.5; 10 epochs 77.3/71.4/57.3 (shipped:
 # best on source + cue + content, all three above the softmax mix). A CRFsuite vote as a bonus on
 # the emission scores cost more than it gave (8 epochs: +0.1 76.9/71.4/56.7, +0.25 76.6/70.8/55.8).
+# Deeper or wider, 10 epochs each (2026-12-07, `--layers`/`--hidden`; train times on a shared
+# 2-core machine, the other core busy): 2 layers of 128 77.4/71.5/58.0 (+0.7 content; 3.4 MB,
+# 25 min to train; enrichment 1.39x spaCy's nlp.pipe against 1.31x for the shipped model, same
+# conditions, bench_enrich_speed.py --repeat 4, wall and CPU alike); 1 layer of 256
+# 76.7/71.5/57.8 (3.7 MB, 31 min). Neither gains the 1 content point a slower tagger must
+# earn, so one layer of 128 stays (2 layers of 192 not tried: about 45 min to train here).
 LSTM = {"min_count": 10, "embed": 64, "hidden": 128, "layers": 1, "epochs": 10, "lr": 2e-3,
         "lr_decay": 0.8, "dropout": 0.25, "batch": 32, "seed": 0, "output": "crf"}
 # A large negative score for the label pairs BIO forbids (``I-X`` after anything but ``B-X``/``I-X``,
@@ -122,7 +129,6 @@ def gold_spans(rels: list[dict]) -> list[tuple[str, int, int]]:
 
 def train_lstm(seqs: list[tuple[list[list[str]], Any, list[str]]], out: str, cfg: dict[str, Any]) -> None:
     """Train the BiLSTM tagger on (own features, doc.tensor rows, BIO labels) paragraphs; write ``out``."""
-    import json
     import random
     from collections import Counter
 
@@ -213,6 +219,18 @@ def train_lstm(seqs: list[tuple[list[list[str]], Any, list[str]]], out: str, cfg
         print(f"  LSTM ({cfg['output']}) epoch {epoch + 1}/{cfg['epochs']}: loss {total / len(batches):.4f} "
               f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     state = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    np.savez_compressed(out, **export_arrays(state, vocab, width, cfg["layers"], crf))
+
+
+def export_arrays(state: dict[str, Any], vocab: list[str], width: int, layers: int, crf: bool) -> dict[str, Any]:
+    """The arrays of ``quotes_lstm.npz`` from the trained net's state dict (NumPy arrays keyed as
+    ``Net.state_dict()``): float16 matrices, float32 biases and CRF scores, one ``l{k}`` /
+    ``l{k}_rev`` triple per LSTM layer and direction, the two torch biases summed."""
+    import json
+
+    import numpy as np
+
     arrays: dict[str, Any] = {"vocab": np.array(json.dumps(vocab)), "tensor_width": np.array(width),
                               "embed": state["bag.weight"].astype(np.float16),
                               "out_w": state["out.weight"].astype(np.float16),
@@ -221,14 +239,13 @@ def train_lstm(seqs: list[tuple[list[list[str]], Any, list[str]]], out: str, cfg
         # the learned scores without the BIO mask: quotes_nn adds its own at decoding
         arrays.update(crf_trans=state["trans"].astype(np.float32), crf_start=state["start"].astype(np.float32),
                       crf_end=state["end"].astype(np.float32))
-    for k in range(cfg["layers"]):
+    for k in range(layers):
         for mine, torchs in (("", ""), ("_rev", "_reverse")):
             arrays[f"l{k}{mine}_w_ih"] = state[f"lstm.weight_ih_l{k}{torchs}"].astype(np.float16)
             arrays[f"l{k}{mine}_w_hh"] = state[f"lstm.weight_hh_l{k}{torchs}"].astype(np.float16)
             arrays[f"l{k}{mine}_b"] = (state[f"lstm.bias_ih_l{k}{torchs}"]
                                        + state[f"lstm.bias_hh_l{k}{torchs}"]).astype(np.float32)
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    np.savez_compressed(out, **arrays)
+    return arrays
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lstm-out", default=LSTM_PATH)
     ap.add_argument("--epochs", type=int, default=LSTM["epochs"])
     ap.add_argument("--hidden", type=int, default=LSTM["hidden"], help="LSTM width (to compare settings)")
+    ap.add_argument("--layers", type=int, default=LSTM["layers"], help="stacked BiLSTM layers (to compare settings)")
     ap.add_argument("--dropout", type=float, default=LSTM["dropout"])
     ap.add_argument("--output", choices=["softmax", "crf"], default=LSTM["output"],
                     help="the LSTM's output layer: per-token softmax, or a linear-chain CRF trained with it")
@@ -293,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{os.path.getsize(args.out) / 1e6:.2f} MB -> {args.out}", file=sys.stderr)
     if not args.no_lstm:
         t1 = time.perf_counter()
-        train_lstm(seqs, args.lstm_out, dict(LSTM, epochs=args.epochs, hidden=args.hidden, dropout=args.dropout,
-                                               output=args.output))
+        train_lstm(seqs, args.lstm_out, dict(LSTM, epochs=args.epochs, hidden=args.hidden, layers=args.layers,
+                                               dropout=args.dropout, output=args.output))
         print(f"trained the LSTM in {time.perf_counter() - t1:.0f} s; "
               f"{os.path.getsize(args.lstm_out) / 1e6:.2f} MB -> {args.lstm_out}", file=sys.stderr)
     return 0

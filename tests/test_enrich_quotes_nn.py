@@ -79,6 +79,46 @@ def test_numpy_forward_pass_equals_torch() -> None:
     np.testing.assert_allclose(bilstm_batch([x[0].numpy()], fw, bw)[0], want, atol=1e-5)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch not installed (the train extra)")
+@pytest.mark.parametrize("layers", [1, 2])
+def test_exported_weights_give_torchs_label_scores(layers: int, tmp_path: Path) -> None:
+    """train_quotes.export_arrays + LstmTagger.log_probs reproduce the trained net's forward pass
+    (bag of embeddings beside doc.tensor, a stack of ``layers`` BiLSTMs, the output layer) for
+    several paragraphs of different lengths, stacked layers included."""
+    import torch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import train_quotes
+
+    torch.manual_seed(0)
+    vocab, width, emb, hid = ["w:said", "cue", "q", "l:say"], 6, 4, 5
+    net = torch.nn.Module()
+    net.bag = torch.nn.EmbeddingBag(len(vocab) + 1, emb, mode="sum", padding_idx=0)
+    net.lstm = torch.nn.LSTM(emb + width, hid, num_layers=layers, batch_first=True, bidirectional=True)
+    net.out = torch.nn.Linear(2 * hid, len(LABELS))
+    net.trans = torch.nn.Parameter(torch.randn(len(LABELS), len(LABELS)))
+    net.start = torch.nn.Parameter(torch.randn(len(LABELS)))
+    net.end = torch.nn.Parameter(torch.randn(len(LABELS)))
+    with torch.no_grad():  # the file stores float16 matrices: compare with what it can hold
+        for name, p in net.named_parameters():
+            if "bias" not in name and name not in ("trans", "start", "end"):
+                p.copy_(p.half().float())
+    state = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    np.savez(tmp_path / "m.npz", **train_quotes.export_arrays(state, vocab, width, layers, crf=True))
+    tagger = LstmTagger(str(tmp_path / "m.npz"))
+    assert len(tagger.layers) == layers and tagger.crf is not None
+    feats = [[["w:said", "cue"], ["nope"], ["q", "l:say", "-1:w:said"]], [["q"]], [["cue"]] * 9]
+    vectors = [torch.randn(len(f), width) for f in feats]
+    got = tagger.log_probs(feats, [v.numpy() for v in vectors])
+    index = {f: i + 1 for i, f in enumerate(vocab)}
+    for f, v, g in zip(feats, vectors, got, strict=True):
+        with torch.no_grad():
+            bag = torch.stack([net.bag.weight[[index[x] for x in fs if x in index] or [0]].sum(0) for fs in f])
+            h = net.lstm(torch.cat([bag, v], 1)[None])[0][0]
+            want = torch.log_softmax(net.out(h), dim=1).numpy()
+        np.testing.assert_allclose(g, want, atol=1e-5)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.booleans(), min_size=1, max_size=60), st.integers(1, 12))
 def test_segments_cover_the_paragraph_at_sentence_starts(starts: list[bool], limit: int) -> None:
