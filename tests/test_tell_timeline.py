@@ -152,3 +152,17 @@ def test_summary_reports_and_leaves_an_editorials_arguments_out() -> None:
     picked = " ".join(s.text for s in out)
     assert "caps anchovy catches" in picked or "signed a fisheries agreement" in picked
     assert "should" not in picked and "We believe" not in picked
+
+
+def test_a_lead_drops_its_dateline_in_the_summary_and_the_timeline() -> None:
+    text = ("Lima, Peru – The two ministers signed a fisheries agreement on Tuesday after three days of talks. "
+            "The agreement sets catch limits for anchovy stocks along the coast for five years.")
+    art = Article(id="n", source="n", text=text, kind="news", published="2030-05-08", dateline="Lima, Peru –")
+    picked = [s.text for s in summarise(Story("s", "s", ("n",)), {"n": art})]
+    assert any(t.startswith("The two ministers signed") for t in picked)
+    assert not any("Lima, Peru" in t for t in picked)
+    lead = [d for d in dated_sentences([art]) if "ministers signed" in d.text]
+    assert lead and all(d.text.startswith("The two ministers") for d in lead)
+    # a sentence that merely starts like the dateline elsewhere keeps its words
+    other = Article(id="m", source="m", text=text, kind="news", published="2030-05-08")
+    assert any(d.text.startswith("Lima, Peru") for d in dated_sentences([other]))

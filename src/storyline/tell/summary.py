@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.reconcile.dates import split_sentences
 from storyline.records import Article, Story, SummarySentence
-from storyline.tell.timeline import mmr
+from storyline.tell.timeline import mmr, strip_dateline
 
 MAX_SENTENCES = 5  # a summary a reader takes in at a glance
 LEAD_BONUS = 0.15  # the first two sentences of an article (inverted pyramid)
@@ -51,11 +51,12 @@ def _candidates(story: Story, articles: Mapping[str, Article]) -> list[tuple[str
             continue
         views = a.kind in VIEWS
         for i, s in enumerate(split_sentences(a.text)):
-            n = len(s.text.split())
-            if views and _ARGUES.search(s.text):
+            text = strip_dateline(s.text, a.dateline if i == 0 else None)  # "Tokyo, Japan – ..."
+            n = len(text.split())
+            if views and _ARGUES.search(text):
                 continue
-            if 8 <= n <= 45 and not re.search(r"[“”\"]", s.text) and s.text[-1:] in ".!?":
-                out.append((aid, s.text, i, a.published or ""))
+            if 8 <= n <= 45 and not re.search(r"[“”\"]", text) and text[-1:] in ".!?":
+                out.append((aid, text, i, a.published or ""))
     return out
 
 

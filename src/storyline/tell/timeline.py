@@ -171,8 +171,11 @@ _DATELINE = re.compile(
 )
 
 
-def strip_dateline(text: str) -> str:
-    """The sentence without a leading wire dateline."""
+def strip_dateline(text: str, dateline: str | None = None) -> str:
+    """The sentence without a leading wire dateline, or without the article's own ``dateline``
+    (the one extraction found opening its body: "Tokyo, Japan –")."""
+    if dateline and text.startswith(dateline) and len(text) > len(dateline):
+        return text[len(dateline):].lstrip()
     return _DATELINE.sub("", text, count=1)
 
 
@@ -185,7 +188,7 @@ def dated_sentences(articles: Sequence[Article]) -> list[DatedSentence]:
         pub_day = pub.date() if pub else None
         refs = [r for r in article_dates(a) if r.day is not None]
         for j, s in enumerate(split_sentences(a.text)):
-            text = strip_dateline(s.text)
+            text = strip_dateline(s.text, a.dateline if j == 0 else None)
             n = len(text.split())
             if n < MIN_WORDS or n > MAX_WORDS:
                 continue
