@@ -154,3 +154,25 @@ def test_event_places_are_where_the_lede_says_it_happened() -> None:
     assert o.venue == ("Geneva",) and set(o.places) == {"Geneva", "Peru", "Oslo"}
     events = EventGrouper().fit(arts, story_id="s").events_
     assert [e.places for e in events] == [("Geneva",)]
+
+
+def test_a_page_date_stamp_is_when_it_was_published_not_what_happened() -> None:
+    # No publication dates (records without metadata): each page opens with its own date
+    # stamp. The Monday report of a Sunday fire says "on Sunday"; it is the same fire as the
+    # Sunday report, although its stamp is a day later and its wording differs. A fire a
+    # month later stays apart.
+    arts = [
+        Article(id="a", source="a", title="Supermarket fire tackled", text=(
+            "21 July 2013 Last updated at 11:11 GMT\n\nSupermarket fire tackled\n\n"
+            "Crews tackled a blaze at a supermarket in the town centre on Sunday. Half the roof collapsed.")),
+        Article(id="b", source="b", title="Man charged with arson", text=(
+            "22 July 2013 Last updated at 17:50 GMT\n\nMan charged with arson\n\n"
+            "A local man, 24, has been charged with arson after the blaze at the store on Sunday. "
+            "He is due to appear before magistrates on Tuesday.")),
+        Article(id="c", source="c", title="Warehouse fire", text=(
+            "August 25, 2013 09:02 AM ET\n\nWarehouse fire\n\n"
+            "A warehouse burned down on Saturday night, firefighters said.")),
+    ]
+    assert [occurrence(a).day for a in arts] == ["2013-07-21", "2013-07-21", "2013-08-24"]
+    events = EventGrouper().fit(arts).events_
+    assert [sorted(e.articles) for e in events] == [["a", "b"], ["c"]]

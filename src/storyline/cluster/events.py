@@ -12,7 +12,13 @@ organisations it names. The rules:
    less). Enrichment's TIMEX values are used when present; otherwise explicit
    dates ("June 17", "17 June 2025") and weekdays ("on Monday", resolved
    against the publication date) are read with regular expressions. Failing
-   all that, the publication day.
+   all that, the publication day. Without a ``published`` field, the page's
+   own date stamp (a line near the top made only of a date, a time and a label:
+   "22 July 2013 Last updated at 17:50 GMT") or else its URL's date stands in
+   for it; the stamp is never itself a candidate: it says when the page was
+   published, and the report of a Sunday fire stamped Monday reads "on Sunday"
+   (on ECB+ dev, whose pages carry such stamps but no metadata, event-level
+   B3-F1 0.757 -> 0.787 plain, 0.757 -> 0.776 enriched; precision no lower).
 2. Articles with the same event date and compatible places (overlapping, or
    unknown on one side) report one event. Up to two days apart they are one
    event only if their places do not disagree and their texts are similar
@@ -51,6 +57,7 @@ from storyline.cluster.features import (
     capitalised_phrases,
     tokens,
 )
+from storyline.extract.textmeta import date_from_url, parse_meta_line
 from storyline.records import Article, Event, content_id
 
 _MONTHS = {
@@ -79,6 +86,7 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{1,40}?)(?:,\s*[A-Z][A-Za-z .'-]{
 
 LEAD_CHARS = 1500  # the part of a body that says what happened; places are read from it
 DATE_CHARS = 2500  # dates further down are background; reading them only costs time
+STAMP_CHARS, STAMP_LINES = 600, 8  # where a page's date stamp stands: above or just below the headline
 FIRM_CHARS = 600  # a date this near the top (headline and first sentences) dates the article's news
 # The lede: the first sentence or two, where news says where it happened. An event's places are
 # the ones its articles name here; further down the lead, places are as often those of other
@@ -105,13 +113,33 @@ class Occurrence:
     venue: tuple[str, ...] = ()  # the places named in the lede (see LEDE_CHARS)
 
 
-def _published_day(a: Article) -> date | None:
-    if not a.published or len(a.published) < 10:
+def _iso_day(value: str | None) -> date | None:
+    if not value or len(value) < 10:
         return None
     try:
-        return date.fromisoformat(a.published[:10])
+        return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def _published_day(a: Article) -> date | None:
+    """The article's publication day: its ``published`` field, else the page's date stamp
+    (see :func:`_stamp`), else the date its URL carries (``/2013/09/18/slug``)."""
+    return _iso_day(a.published) or _iso_day((_stamp(a.text) or (None, 0))[0]) or _iso_day(date_from_url(a.url))
+
+
+def _stamp(text: str) -> tuple[str, int] | None:
+    """(date, end offset) of the page's date stamp: a paragraph near the top made only of a
+    date, a time and a label ("September 17, 2013 03:16 PM ET", "22 July 2013 Last updated
+    at 17:50 GMT"). It says when the page was published, not when its news happened: the
+    report of a Sunday fire stamped Monday reads "on Sunday"."""
+    pos = 0
+    for para in text[:STAMP_CHARS].split("\n")[:STAMP_LINES]:
+        line = para.strip()
+        if line and (meta := parse_meta_line(line)) and (meta.published or meta.updated) and not meta.authors:
+            return (meta.published or meta.updated or ""), pos + len(para)
+        pos += len(para) + 1
+    return None
 
 
 def _mk(y: int, m: int, d: int) -> date | None:
@@ -168,6 +196,7 @@ def event_date(a: Article, anchor: date | None = None) -> tuple[str | None, bool
     missing publication date (the story's typical date) to resolve "June 9".
     """
     pub = _published_day(a) or anchor
+    stamp_end = (_stamp(a.text) or ("", 0))[1]  # the page's own date is no mention of its news
     cands: list[tuple[int, date]] = []
     src = "text"
     if a.times is not None:
@@ -175,12 +204,13 @@ def event_date(a: Article, anchor: date | None = None) -> tuple[str | None, bool
         for t in a.times:
             if t.value and re.fullmatch(r"\d{4}-\d\d-\d\d", t.value) and (dt := _mk(*map(int, t.value.split("-")))):
                 cands.append((t.start, dt))
+        cands = [(off, dt) for off, dt in cands if off >= stamp_end]
     if not cands:
         src = "text"
-        cands = _text_dates(a.text[:DATE_CHARS], pub)
+        cands = [(off, dt) for off, dt in _text_dates(a.text[:DATE_CHARS], pub) if off >= stamp_end]
     if not cands:
-        if _published_day(a) is not None:
-            return a.published[:10], False, "published", False  # type: ignore[index]
+        if (own := _published_day(a)) is not None:
+            return own.isoformat(), False, "published", False
         return None, False, "none", False
     score: dict[date, float] = {}
     n = max(1, len(a.text))
