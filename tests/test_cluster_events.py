@@ -176,3 +176,17 @@ def test_a_page_date_stamp_is_when_it_was_published_not_what_happened() -> None:
     assert [occurrence(a).day for a in arts] == ["2013-07-21", "2013-07-21", "2013-08-24"]
     events = EventGrouper().fit(arts).events_
     assert [sorted(e.articles) for e in events] == [["a", "b"], ["c"]]
+
+
+def test_two_events_on_one_day_have_two_ids() -> None:
+    arts = [
+        _art("a", "2025-03-04", "Reception held in Seoul on March 4", "Seoul"),
+        _art("b", "2025-03-04", "Reception held in Tokyo on March 4", "Tokyo"),
+        _art("c", "2025-03-05", "Seoul reception draws hundreds on March 4", "Seoul"),
+    ]
+    events = EventGrouper().fit(arts, story_id="s").events_
+    assert sorted(sorted(e.articles) for e in events) == [["a", "c"], ["b"]]
+    assert len({e.id for e in events}) == 2
+    # the day's first event keeps the id it had alone: ids stay stable as reports come in
+    alone = EventGrouper().fit(arts[:1], story_id="s").events_[0]
+    assert alone.id in {e.id for e in events}

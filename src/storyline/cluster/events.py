@@ -485,8 +485,11 @@ class EventGrouper:
             g.venues.update(o.venue)
             table.add(g.pos, i, o.places)
             placed[i] = g
+        # An event's id is its story's and its day's (stable as articles come in); a second
+        # event on one day (in another place) adds its first article's id: ids stay unique.
+        first_of_day = {g.day: g.pos for g in reversed(groups)}
         self.events_ = sorted(
-            (self._event(g, arts, occ, sims, story_id) for g in groups),
+            (self._event(g, arts, occ, sims, story_id, first_of_day[g.day] != g.pos) for g in groups),
             key=lambda e: (e.date is None, e.date or "", e.id),
         )
         return self
@@ -580,7 +583,8 @@ class EventGrouper:
         return np.asarray((x @ x.T).todense())
 
     @staticmethod
-    def _event(g: _Group, arts: Sequence[Article], occ: Sequence[Occurrence], sims: np.ndarray, story_id: str) -> Event:
+    def _event(g: _Group, arts: Sequence[Article], occ: Sequence[Occurrence], sims: np.ndarray, story_id: str,
+               same_day_again: bool = False) -> Event:
         members = g.members
         # All members' mean similarities in one step (row means of the members' block: the
         # same numbers as one np.mean per member, without a Python loop over members).
@@ -599,7 +603,7 @@ class EventGrouper:
         places = tuple(k for k, c in g.venues.most_common(5) if c >= need)[:3]
         scheduled = all(occ[i].scheduled for i in members)
         ids = tuple(sorted(arts[i].id for i in members))
-        eid = content_id("event", story_id, g.day or "", "" if g.day else ids[0])
+        eid = content_id("event", story_id, g.day or "", ids[0] if same_day_again or not g.day else "")
         return Event(
             id=eid, title=title, date=g.day, places=places, participants=participants,
             articles=ids, status="scheduled" if scheduled else "reported",
