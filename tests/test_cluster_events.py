@@ -190,3 +190,31 @@ def test_two_events_on_one_day_have_two_ids() -> None:
     # the day's first event keeps the id it had alone: ids stay stable as reports come in
     alone = EventGrouper().fit(arts[:1], story_id="s").events_[0]
     assert alone.id in {e.id for e in events}
+
+
+def test_a_city_and_its_region_do_not_disagree() -> None:
+    # One lede names the town, another the country and names the town further on: one
+    # earthquake. A quake the same day elsewhere, which names neither, stays apart.
+    tail = "\n\nRescuers searched the rubble through the night and hospitals asked for blood donors."
+    arts = [
+        Article(id="a", source="a", title="Quake kills ten", text="An earthquake in Qeshm killed ten people on November 27, 2005." + tail),
+        Article(id="b", source="b", title="Deadly quake", text=(
+            "An earthquake in Iran killed ten people on November 27, 2005. The worst hit villages lie on the island of "
+            "Qeshm, officials said." + tail)),
+        Article(id="c", source="c", title="Quake hits coast", text="An earthquake in Chile killed five people on November 27, 2005." + tail),
+    ]
+    events = EventGrouper().fit(arts).events_
+    assert sorted(sorted(e.articles) for e in events) == [["a", "b"], ["c"]]
+
+
+def test_only_where_the_ledes_say_it_happened_can_disagree() -> None:
+    # b's lede names no venue; the city it names further down is another occasion's
+    # (where a delegation flew in from), which does not make it another meeting.
+    later = " " * 700 + "The delegation had arrived from talks in Oslo the night before."
+    arts = [
+        Article(id="a", source="a", title="Leaders meet", text="Leaders met in Geneva on March 4, 2025 to discuss trade."),
+        Article(id="b", source="b", title="Trade talks", text="The leaders held trade talks on March 4, 2025." + later),
+    ]
+    assert occurrence(arts[1]).venue == () and occurrence(arts[1]).places == ("Oslo",)
+    events = EventGrouper().fit(arts).events_
+    assert [sorted(e.articles) for e in events] == [["a", "b"]]
