@@ -30,7 +30,8 @@ class _LoopGrouper(EventGrouper):
                 sim += 1.0 if shared else 0.0
             else:
                 gap = abs((date.fromisoformat(o.day) - date.fromisoformat(g.day)).days)
-                compatible = shared or not o.places or not g.places
+                compatible = (shared or not o.places or not g.places or not o.venue or not g.venues
+                              or (gap <= self.near_days and self._names_venue(i, o, g)))
                 ok = (gap == 0 and compatible) or (gap <= self.near_days and compatible and sim >= self.min_sim)
             if ok and sim > best_score:
                 best, best_score = g, sim
