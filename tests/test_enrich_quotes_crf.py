@@ -283,3 +283,15 @@ def test_a_transcript_label_tagged_as_content_is_the_speaker(nlp: Any) -> None:
     assert len(quotes) == 1
     assert quotes[0].text.startswith("Let's start") and quotes[0].speaker_name == "Wallace"
     assert quotes[0].speaker_start == 0 and quotes[0].speaker_end == len("WALLACE")
+
+
+def test_a_relative_pronoun_speaks_for_the_noun_it_hangs_on(nlp: Any) -> None:
+    from storyline.enrich.entities import extract_mentions
+    from storyline.enrich.quotes import _Resolver
+
+    text = "The plan was criticised by Senator Maria Lopez, who said that it would fail."
+    doc = nlp(text)
+    who = next(t for t in doc if t.lower_ == "who")
+    sp = _Resolver(extract_mentions(doc), []).speaker(doc, doc[who.i:who.i + 1])
+    assert sp.name == "who"  # as written: what PolNeAR marks and the scorer compares
+    assert sp.canonical == "Maria Lopez" and sp.entity is not None  # who it is, for reports

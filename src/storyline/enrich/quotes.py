@@ -65,6 +65,7 @@ CUE_LEMMAS = frozenset(["say", "tell", "add", "write", "ask", "note", "report", 
 _OBJECT_CUES = frozenset(["criticize", "criticise", "cite", "mention", "accuse", "attack", "mock", "praise", "endorse", "support", "oppose", "denounce", "question", "dismiss", "defend", "blast", "slam", "tout", "discuss", "call"])
 # Lemmas that are cues only with a that-clause or a quote (otherwise they are plain verbs).
 _WEAK = frozenset(["want", "continue", "find", "show", "know", "feel", "learn", "expect", "hope", "call", "point", "express", "highlight"])
+_RELATIVES = frozenset({"who", "which", "that"})
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP", "we": "GROUP", "i": "PERSON"}
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # How far back a pronoun looks for its antecedent, in characters: about three news
@@ -332,6 +333,15 @@ class _Resolver:
         s_char, e_char = source.start_char, source.end_char
         inside = [m for m in self.mentions if s_char <= m.start and m.end <= e_char]
         head = source.root
+        if head.lower_ in _RELATIVES and len(source) == 1 and head.head.dep_ == "relcl":
+            # "Maria Lopez, who said ...": the relative stays as written (it is what the article
+            # says), the speaker is the noun the clause hangs on
+            noun = head.head.head
+            named = [m for m in self.mentions if m.start <= noun.idx < m.end and m.label in {"PERSON", "ORG", "NORP", "GPE"}]
+            if named:
+                m = named[0]
+                return _Speaker(source.text, m.entity, s_char, e_char, self.full.get(m.entity or "", m.text))
+            return _Speaker(source.text, None, s_char, e_char)
         # pronoun subject
         if head.lower_ in _PRONOUNS and len(source) <= 2:
             want = _PRONOUNS[head.lower_]
