@@ -166,3 +166,14 @@ def test_a_lead_drops_its_dateline_in_the_summary_and_the_timeline() -> None:
     # a sentence that merely starts like the dateline elsewhere keeps its words
     other = Article(id="m", source="m", text=text, kind="news", published="2030-05-08")
     assert any(d.text.startswith("Lima, Peru") for d in dated_sentences([other]))
+
+
+def test_summary_leaves_out_sentences_that_lean_on_the_one_before() -> None:
+    text = ("The two ministers signed a fisheries agreement in Lima on Tuesday after three days of talks. "
+            "First, it signaled that both governments would keep the anchovy catch limits for five years. "
+            "He added that the fleets along the coast would be inspected by a joint commission every month. "
+            "The agreement sets catch limits for anchovy stocks along the coast for the next five years.")
+    art = Article(id="n", source="n", text=text, kind="news", published="2030-05-08")
+    picked = " ".join(s.text for s in summarise(Story("s", "s", ("n",)), {"n": art}))
+    assert "signed a fisheries agreement" in picked
+    assert "First, it signaled" not in picked and "He added" not in picked

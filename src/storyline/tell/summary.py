@@ -43,6 +43,14 @@ _ARGUES = re.compile(r"\b(?:should|must|ought to|needs? to|have to|has to|cannot
                      r"we|our|us|I|my)\b", re.I)
 
 
+# A sentence that leans on the one before ("First, it signaled ...", "He added ...", "This
+# means ...") says nothing on its own: out of its paragraph, a reader cannot tell who or what.
+_LEANS_BACK = re.compile(
+    r"^(?:(?:First|Second|Third|Finally|Also|Moreover|Meanwhile|However|But|And|Still|Yet|Instead|"
+    r"Besides|Likewise|Similarly|Nevertheless|In addition|In turn|As a result),?\s+)?"
+    r"(?:It|This|That|These|Those|They|He|She|His|Her|Their|Its)\b", re.I)
+
+
 def _candidates(story: Story, articles: Mapping[str, Article]) -> list[tuple[str, str, int, str]]:
     out = []
     for aid in story.articles:
@@ -53,7 +61,7 @@ def _candidates(story: Story, articles: Mapping[str, Article]) -> list[tuple[str
         for i, s in enumerate(split_sentences(a.text)):
             text = strip_dateline(s.text, a.dateline if i == 0 else None)  # "Tokyo, Japan – ..."
             n = len(text.split())
-            if views and _ARGUES.search(text):
+            if views and _ARGUES.search(text) or _LEANS_BACK.match(text):
                 continue
             if 8 <= n <= 45 and not re.search(r"[“”\"]", text) and text[-1:] in ".!?":
                 out.append((aid, text, i, a.published or ""))
