@@ -129,10 +129,18 @@ def _iso_day(value: str | None) -> date | None:
         return None
 
 
-def _published_day(a: Article) -> date | None:
+_NO_STAMP: tuple[str, int] = ("", 0)
+
+
+def _published_day(a: Article, stamp: tuple[str, int] | None = _NO_STAMP) -> date | None:
     """The article's publication day: its ``published`` field, else the page's date stamp
-    (see :func:`_stamp`), else the date its URL carries (``/2013/09/18/slug``)."""
-    return _iso_day(a.published) or _iso_day((_stamp(a.text) or (None, 0))[0]) or _iso_day(date_from_url(a.url))
+    (see :func:`_stamp`; pass it when already read), else the date its URL carries
+    (``/2013/09/18/slug``)."""
+    if (own := _iso_day(a.published)) is not None:
+        return own
+    if stamp is _NO_STAMP:
+        stamp = _stamp(a.text)
+    return _iso_day(stamp[0] if stamp else None) or _iso_day(date_from_url(a.url))
 
 
 def _stamp(text: str) -> tuple[str, int] | None:
@@ -202,8 +210,10 @@ def event_date(a: Article, anchor: date | None = None) -> tuple[str | None, bool
     background may be about something else). ``anchor`` stands in for a
     missing publication date (the story's typical date) to resolve "June 9".
     """
-    pub = _published_day(a) or anchor
-    stamp_end = (_stamp(a.text) or ("", 0))[1]  # the page's own date is no mention of its news
+    stamp = _stamp(a.text)  # read once: it dates the page, and it is no mention of its news
+    own = _published_day(a, stamp)
+    pub = own or anchor
+    stamp_end = stamp[1] if stamp else 0
     cands: list[tuple[int, date]] = []
     src = "text"
     if a.times is not None:
@@ -216,7 +226,7 @@ def event_date(a: Article, anchor: date | None = None) -> tuple[str | None, bool
         src = "text"
         cands = [(off, dt) for off, dt in _text_dates(a.text[:DATE_CHARS], pub) if off >= stamp_end]
     if not cands:
-        if (own := _published_day(a)) is not None:
+        if own is not None:
             return own.isoformat(), False, "published", False
         return None, False, "none", False
     score: dict[date, float] = {}
