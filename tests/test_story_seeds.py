@@ -102,6 +102,13 @@ def test_summary_reports_and_quotes_read_as_quoted(story: dict[str, Any]) -> Non
     for s in story["summary"]:
         if any(kinds[a] in ("opinion", "editorial") for a in s["articles"][:1]):
             assert " should " not in s["text"] and " must " not in s["text"], s["text"]
+    # no sentence opens with its article's dateline or leans on a sentence the summary left out
+    for s in story["summary"]:
+        assert not s["text"].startswith("Tokyo, Japan"), s["text"]
+        assert not s["text"].startswith(("First, it", "He ", "She ", "It ")), s["text"]
+    # speakers are grouped by who they are: no heading for a pronoun nobody resolved
+    headings = {line[4:].strip() for line in story["_markdown"].splitlines() if line.startswith("### ")}
+    assert "Kim Jin-a" in headings and not headings & {"They", "He", "She", "who"}
     quotes = [line for line in story["_markdown"].splitlines() if line.startswith("> ") and not line.startswith("> *")]
     assert quotes
     for line in quotes:
