@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from storyline.reconcile.compare import compare_dates, compare_numbers
 from storyline.reconcile.dates import DateRef, find_dates, split_sentences
-from storyline.reconcile.facts import Claim
+from storyline.reconcile.facts import Claim, extract_mentions, scope_label
+from storyline.reconcile.places import Gazetteer
 from storyline.reconcile.quotes import align_quotes, same_statement
 from storyline.records import Article, Quote
 
@@ -162,3 +163,15 @@ def test_what_was_agreed_runs_past_abbreviations() -> None:
         "Dec. 18 the same year")
     assert what("The ministers agreed to expand U.S. trade talks.") == "expand U.S. trade talks"
     assert what("The leaders agreed to meet again; talks continue.") == "meet again"
+
+
+def test_ordinal_fact_is_named_in_words_not_by_its_key() -> None:
+    a = Article(id="a", source="a.txt", text="Lee held his first phone call with Japanese Prime Minister Shigeru Ishiba on June 9.",
+                published="2025-06-10")
+    claims = [c for m in extract_mentions(a, Gazetteer()) for c in m.claims if c.slot == "ordinal"]
+    assert claims, "the ordinal was not read"
+    name = scope_label("ordinal", claims[0].scope)
+    assert "|" not in name
+    assert name == "ordinal: call with Ishiba"
+    assert scope_label("relative", "Lee took office") == "relative: Lee took office"
+    assert scope_label("date", "") == "date"

@@ -36,7 +36,7 @@ from storyline.reconcile.compare import (
 )
 from storyline.reconcile.coverage import coverage
 from storyline.reconcile.dates import DateRef, parse_published, to_day
-from storyline.reconcile.facts import TRIGGERS, Claim, Mention, extract_mentions
+from storyline.reconcile.facts import TRIGGERS, Claim, Mention, extract_mentions, scope_label
 from storyline.reconcile.places import Gazetteer
 from storyline.reconcile.quotes import align_quotes
 from storyline.records import Article, Conflict, Event, Fact, FactValue, Story, content_id
@@ -351,7 +351,7 @@ def _facts(ev: Event, ms: list[Mention], pub: Mapping[str, datetime | None], gz:
             anchor_cls = event_class(scope)
             anchor = _best_anchor(anchors.get(anchor_cls, []), to_day(ev.date), claims) if anchor_cls else None
             status, groups, note = compare_relative(claims, to_day(ev.date), anchor, anchor_cls)
-        name = slot if not scope else f"{slot}: {scope}"
+        name = scope_label(slot, scope)
         facts.append(Fact(name, status, tuple(_value(g, pub) for g in groups), note))
     return facts
 

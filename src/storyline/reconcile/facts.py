@@ -176,6 +176,24 @@ def _num(s: str) -> float | None:
         return None
 
 
+def scope_label(slot: str, scope: str) -> str:
+    """A fact's name for readers: the slot, and what an ordinal, count or relative claim
+    ranges over, in words ("ordinal: official call with Ishiba"), not the comparison key
+    (``"call|official|with ishiba"``; the key is lower-cased, the name is given its capital)."""
+    if not scope:
+        return slot
+    if slot != "ordinal" or scope.count("|") != 2:
+        return f"{slot}: {scope}"
+    noun, quals, who = scope.split("|")
+    parts = [q for q in quals.split(",") if q and not q.startswith("as ") and q != "including others"]
+    words = [*parts, noun, *(q for q in quals.split(",") if q.startswith("as "))]
+    if who.strip() != "with":
+        words.append("with " + who[5:6].upper() + who[6:])
+    if "including others" in quals.split(","):
+        words.append("(including others)")
+    return f"{slot}: " + " ".join(w for w in words if w)
+
+
 def _ordinal(s: str) -> int:
     s = s.lower()
     if s in _ORDINALS:
