@@ -58,3 +58,23 @@ def test_metadata_floor(metadata_figures: dict[str, Any], figure: str) -> None:
     assert value is not None and value >= floor, (
         f"metadata {figure} fell to {value} (floor {floor}); run bench/bench_metadata.py"
     )
+
+
+@pytest.fixture(scope="module")
+def scraped_figures() -> dict[str, float]:
+    import bench_scraped
+
+    cfg = BASELINES["scraped"]
+    gt, pages = bench_extraction.load_pages(limit=cfg["subset"])
+    texts = {k: bench_scraped.visible_text(h, "markdown") for k, h in pages.items()}
+    return bench_extraction.score(bench_extraction.load_scorer(), gt, bench_scraped.text_path_bodies(gt, texts))
+
+
+@pytest.mark.parametrize("figure", sorted(BASELINES["scraped"]["floors"]))
+def test_scraped_text_floor(scraped_figures: dict[str, float], figure: str) -> None:
+    """The same pages saved as visible text (furniture in) through the text path."""
+    floor = BASELINES["scraped"]["floors"][figure]
+    assert scraped_figures[figure] >= floor, (
+        f"scraped-text body {figure} fell to {scraped_figures[figure]} (floor {floor}); "
+        "run bench/bench_scraped.py to see which pages changed"
+    )
