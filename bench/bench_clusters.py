@@ -328,8 +328,9 @@ def topic_folds(docs: list[dict[str, str | None]], splits: tuple[int, ...] = (1,
                 for fi, fold in enumerate(folds):
                     arts, g = _renamed([d for d in docs if str(d["label"]).split("_")[0] in fold], seed)
                     sc = StoryClusterer(featurizer=Featurizer(background=background)).fit(arts)
-                    pred.update({i: f"{fi}/{v}" for i, v in sc.labels_.items()})
-                    gold.update(g)
+                    # keyed by fold too: the same seed gives every fold the same random ids
+                    pred.update({f"{fi}/{i}": f"{fi}/{v}" for i, v in sc.labels_.items()})
+                    gold.update({f"{fi}/{i}": v for i, v in g.items()})
                 scores.append(bcubed(pred, gold))
             row[f"{k}_folds"] = {m: round(sum(s[j] for s in scores) / seeds, 4)
                                  for j, m in enumerate(("bcubed_p", "bcubed_r", "bcubed_f1"))}
