@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -85,7 +87,7 @@ def extract_text_page(doc: RawDoc) -> Article:
     prose = [i for i in body if fu.is_prose(lines[i].text)]
     start, end = (prose[0], prose[-1]) if prose else (len(lines), -1)
     # 5. Title (a headline that asks or exclaims reads as prose: it may open the run)
-    title_idx = _find_title(lines, start)
+    title_idx = _find_title(lines, start, end, doc.url)
     if title_idx is None and prose and _headline_sentence(lines[start].core):
         title_idx = start
         prose = prose[1:]
@@ -381,6 +383,10 @@ def _main_span(lines: list[_Line]) -> tuple[int, int]:
 # ------------------------------------------------------------- 5. title ---
 
 
+# Two or more section names before the last item, joined by "»", "›" or ">".
+_CRUMBS = re.compile(r"(?:[^»›>]{1,40}\s*[»›>]\s*){2,}[^»›>]+")
+
+
 def _title_like(text: str) -> bool:
     n = fu.word_count(text)
     if n < 3 or n > 40 or len(text) > 300:
@@ -389,6 +395,10 @@ def _title_like(text: str) -> bool:
         return False
     if text.startswith(("http", "www.", "!")) or re.fullmatch(r"[(\[（【].*[)\]）】]", text):
         return False  # a link, or a bracketed credit or label
+    if tm.EMAIL.search(text) or re.search(r"<[a-z/][^>]*>", text, re.I) or len(re.findall(r"[^\W\d_]{2,}", text)) < 2:
+        return False  # an address, markup shown as text, a time or a count
+    if _CRUMBS.fullmatch(text):
+        return False  # a breadcrumb trail written without spaces ("Home>News>Headline")
     return not (fu.breadcrumb(text) or fu.ui_buttons(text) or fu.list_heading(text) or fu.debris(text))
 
 
@@ -402,27 +412,87 @@ def _headline_sentence(text: str) -> bool:
     )
 
 
-def _find_title(lines: list[_Line], start: int) -> int | None:
-    """The headline: the page's first line when it reads as one; else the first headline-like
-    line from four lines above the first metadata line (date, byline) down to the first
-    paragraph of prose. Menus (runs of four or more short lines) are skipped."""
+# Words of a URL path that name its format or kind, not its subject.
+_SLUG_NOISE = frozenset(
+    [
+        "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "www", "index", "article", "articles", "story",
+        "stories", "news", "amp", "post", "posts", "content", "detail", "view", "read", "page",
+    ]
+)
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _slug_words(url: str | None) -> set[str]:
+    """The words of a URL's path (``/2019/11/18/new-york-attorney-general-wework/``)."""
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//[^/?#]*([^?#]*)", url or "", re.I)
+    if not m:
+        return set()
+    return {w for w in re.findall(r"[^\W\d_]{3,}", _fold(urllib.parse.unquote(m.group(1)).casefold()))
+            if w not in _SLUG_NOISE}
+
+
+def _slug_match(text: str, slug: set[str]) -> float:
+    """How well a line and the URL's words agree: 0 unless half the line's words are in the URL
+    and either two of them are or they make up half of its words; then the shares summed."""
+    if not slug:
+        return 0.0
+    raw = re.findall(r"[^\W\d_]{3,}", text.casefold())
+    if not raw:
+        return 0.0
+    hits = sum(1 for w in raw if _fold(w) in slug or _fold(w.translate(_TRANSLIT)) in slug)
+    share_line, share_slug = hits / len(raw), hits / len(slug)
+    if share_line < 0.5 or not (hits >= 2 or share_slug >= 0.5):
+        return 0.0
+    return share_line + share_slug
+
+
+# Lines of text above the first paragraph the headline may stand (kickers, bylines, dates,
+# standfirsts and captions stand between them).
+_TITLE_REACH = 12
+
+
+def _find_title(lines: list[_Line], start: int, end: int, url: str | None) -> int | None:
+    """The headline (None when there is none; never made up).
+
+    On a whole page the headline is an ``h1`` just above the article, with the site name,
+    menus, breadcrumbs and teasers further up; and most article URLs spell the headline's
+    words (``/2019/11/18/new-york-attorney-general-investigating-wework/``). So: the nearest
+    headline-like line above the first paragraph (within ``_TITLE_REACH`` lines of text,
+    skipping dates, bylines, captions and menus); unless a line above the end of the prose
+    agrees with the URL's words better (:func:`_slug_match`), and then that line, the nearest
+    to the first paragraph among equals. The URL only picks among lines written on the page.
+    """
     head = [i for i in range(min(start, len(lines))) if lines[i].text]
-    if not head:
-        return None
+    body = [i for i in range(max(start, 0), min(end + 1, len(lines))) if lines[i].text]
     shorts = [lines[i].role is None and fu.is_short_label(lines[i].text) for i in head]
     in_run = {head[k] for s, e in fu.link_list_spans(shorts, min_run=4) for k in range(s, e)}
 
-    def ok(i: int) -> bool:
-        return lines[i].role is None and i not in in_run and _title_like(lines[i].core)
+    def free(i: int) -> bool:
+        return lines[i].role in (None, "repeat")
 
-    if ok(head[0]):
-        return head[0]
-    metas = [k for k, i in enumerate(head) if lines[head[k]].role in ("meta", "byline")]
-    first = max(0, metas[0] - 4) if metas else max(0, len(head) - 4)
-    for i in head[first:]:
-        if ok(i):
-            return i
-    return None
+    slug = _slug_words(url)
+    near = next(
+        (i for i in reversed(head[-_TITLE_REACH:]) if free(i) and i not in in_run and _title_like(lines[i].core)), None
+    )
+    near_score = _slug_match(lines[near].core, slug) if near is not None else 0.0
+    scored: list[tuple[float, int]] = []
+    for i in [*reversed(head), *body]:
+        core = lines[i].core
+        if not free(i) or fu.word_count(core) > 40 or fu.is_prose(core) and not _headline_sentence(core):
+            continue
+        score = _slug_match(core, slug)
+        # a headline of one or two words ("Impressum", "Bee Simulator") only on the URL's word
+        if score > 0 and (_title_like(core) or (fu.word_count(core) <= 2 and not fu.strong_reason(core, at_edge=True))):
+            scored.append((score, i))
+    if scored:
+        top = max(sc for sc, _ in scored)
+        if near is None or top > near_score:
+            return next(i for sc, i in scored if sc >= top)
+    return near
 
 
 # ------------------------------------------------------------- 6. edges ---

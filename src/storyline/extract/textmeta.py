@@ -220,7 +220,8 @@ _READING_TIME = re.compile(
     r"(?:min(?:ute)?s?|minuten|mins?\.?|분)\.?\s*(?:read|lesezeit|de\s+lecture|de\s+lectura|읽기)?",
     re.I,
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = EMAIL
 PROTECTED_EMAIL = re.compile(r"\[?\s*email(?:\s|&#160;|&nbsp;|\u00a0)*protected\s*\]?", re.I)
 
 
