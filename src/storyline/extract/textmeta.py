@@ -297,6 +297,26 @@ def parse_meta_line(line: str) -> MetaLine | None:
     return MetaLine(published, updated, tuple(authors), emails, placeholder, rest)
 
 
+def line_dates(line: str) -> tuple[str | None, str | None]:
+    """(published, updated) written in a line that may hold other words too
+    ("FINTECH 20. Juni 2019", "Erstellt am 1. Mai 2023, geändert am 2. Mai 2023").
+
+    A date after an update label ("Updated", "Stand", "수정") is the update; of unlabelled
+    dates the first is the publication, the next the update.
+    """
+    published = updated = None
+    pos = 0
+    for dm in find_dates(line):
+        if _UPDATE_LABEL.search(line[pos : dm.start]):
+            updated = updated or dm.value
+        elif published is None:
+            published = dm.value
+        elif updated is None:
+            updated = dm.value
+        pos = dm.end
+    return published, updated
+
+
 # ---------------------------------------------------------------- bylines ---
 
 _BY = re.compile(
