@@ -624,6 +624,8 @@ def _collect_meta(lines: list[_Line], start: int, end: int) -> _Meta:
             if m is not None:
                 if i in byline_ok:
                     meta.authors.extend(m.authors)
+                    if not m.authors and (m.published or m.updated) and m.rest:
+                        meta.authors.extend(tm.dated_byline(m.rest) or ())
                 meta.emails.extend(m.emails)
         elif ln.role == "byline":
             meta.authors.append(core)

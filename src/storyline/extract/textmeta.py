@@ -319,6 +319,21 @@ def line_dates(line: str) -> tuple[str | None, str | None]:
 
 # ---------------------------------------------------------------- bylines ---
 
+# A user name after a byline cue ("von gizzmo", "by jdoe_42"): written in lower case, so only
+# taken from a line that also carries a date.
+_HANDLE = re.compile(r"^(?i:by|von|par|por|door)\s+(?P<name>[a-z][\w.-]{2,24})$")
+
+
+def dated_byline(part: str) -> list[str] | None:
+    """The author in what is left of a date line beside its date (``MetaLine.rest``): a name written alone
+    ("Janic Cathomen, 01.12.2021", "30. Oktober 2023 Carola Pönisch") or a user name after
+    a byline cue ("Veröffentlicht am 12. Juni 2017 von gizzmo")."""
+    if looks_like_name(part) and not has_outlet_word(part):
+        return [part]
+    m = _HANDLE.match(part)
+    return [m.group("name")] if m else None
+
+
 _BY = re.compile(
     r"^\s*(?:(?:written|words|reported|story|posted|published|text|photos?|geschrieben|verfasst|artikel|"
     r"ein\s+beitrag|publié|escrito|scritto)\s+)?(?:by|von|par|por|di|door|af|av|przez)\s*[:：]?\s+(?P<names>.+)$|"
