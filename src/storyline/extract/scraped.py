@@ -464,7 +464,9 @@ def _find_title(lines: list[_Line], start: int, end: int, url: str | None) -> in
     headline-like line above the first paragraph (within ``_TITLE_REACH`` lines of text,
     skipping dates, bylines, captions and menus); unless a line above the end of the prose
     agrees with the URL's words better (:func:`_slug_match`), and then that line, the nearest
-    to the first paragraph among equals. The URL only picks among lines written on the page.
+    to the first paragraph among equals. With no line the URL names, a page whose first line
+    reads as a headline (a scrape of the article region, headline on top) keeps that line.
+    A headline printed twice is its first copy. The URL only picks among lines on the page.
     """
     head = [i for i in range(min(start, len(lines))) if lines[i].text]
     body = [i for i in range(max(start, 0), min(end + 1, len(lines))) if lines[i].text]
@@ -493,11 +495,18 @@ def _find_title(lines: list[_Line], start: int, end: int, url: str | None) -> in
         # a headline of one or two words ("Impressum", "Bee Simulator") only on the URL's word
         if score > 0 and (_title_like(core) or (fu.word_count(core) <= 2 and not fu.strong_reason(core, at_edge=True))):
             scored.append((score, i))
+    found = near
     if scored:
         top = max(sc for sc, _ in scored)
         if near is None or top > near_score:
-            return next(i for sc, i in scored if sc >= top)
-    return near
+            found = next(i for sc, i in scored if sc >= top)
+    elif head and free(head[0]) and head[0] not in in_run and _title_like(lines[head[0]].core):
+        found = head[0]
+    if found is not None and lines[found].role == "repeat":
+        # the headline printed twice: the first copy is the title, the second its repeat
+        core = lines[found].core
+        found = next((i for i in head if lines[i].role is None and lines[i].core == core), found)
+    return found
 
 
 # ------------------------------------------------------------- 6. edges ---
