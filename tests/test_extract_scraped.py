@@ -340,10 +340,10 @@ def test_other_outlets_rendered_to_text(name: str, title: str, published: str, a
 
 
 # Floors for a fixed sample of dev pages rendered to text (every 12th file, 46 pages). Measured
-# when pinned: 0.43 title exact, 0.68 same-day date, 0.78 with/without snippet accuracy; the
+# when pinned: 0.41 title exact, 0.71 same-day date, 0.79 with/without snippet accuracy; the
 # floors sit a few points below so only a real regression fails. Many gold titles and dates are
 # simply not in the rendered text (they live in <title> or meta tags), hence the modest levels.
-SAMPLE_FLOORS = {"title": 0.40, "date": 0.64, "body": 0.75}
+SAMPLE_FLOORS = {"title": 0.40, "date": 0.67, "body": 0.75}
 
 
 def _fold(s: str) -> str:

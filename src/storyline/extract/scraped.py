@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -85,7 +87,7 @@ def extract_text_page(doc: RawDoc) -> Article:
     prose = [i for i in body if fu.is_prose(lines[i].text)]
     start, end = (prose[0], prose[-1]) if prose else (len(lines), -1)
     # 5. Title (a headline that asks or exclaims reads as prose: it may open the run)
-    title_idx = _find_title(lines, start)
+    title_idx = _find_title(lines, start, end, doc.url)
     if title_idx is None and prose and _headline_sentence(lines[start].core):
         title_idx = start
         prose = prose[1:]
@@ -102,7 +104,7 @@ def extract_text_page(doc: RawDoc) -> Article:
     _name_repeats(lines, title)
     # 7. Metadata
     meta = _collect_meta(lines, start, end)
-    meta.published = meta.published or tm.date_from_url(doc.url)
+    meta.published, meta.updated = _dates_near(lines, title_idx if title_idx is not None else start, doc.url)
     kept = [ln for ln in lines if ln.role is None and ln.text]
     paragraphs = []
     removed: list[Removed] = []
@@ -381,6 +383,10 @@ def _main_span(lines: list[_Line]) -> tuple[int, int]:
 # ------------------------------------------------------------- 5. title ---
 
 
+# Two or more section names before the last item, joined by "»", "›" or ">".
+_CRUMBS = re.compile(r"(?:[^»›>]{1,40}\s*[»›>]\s*){2,}[^»›>]+")
+
+
 def _title_like(text: str) -> bool:
     n = fu.word_count(text)
     if n < 3 or n > 40 or len(text) > 300:
@@ -389,6 +395,10 @@ def _title_like(text: str) -> bool:
         return False
     if text.startswith(("http", "www.", "!")) or re.fullmatch(r"[(\[（【].*[)\]）】]", text):
         return False  # a link, or a bracketed credit or label
+    if tm.EMAIL.search(text) or re.search(r"<[a-z/][^>]*>", text, re.I) or len(re.findall(r"[^\W\d_]{2,}", text)) < 2:
+        return False  # an address, markup shown as text, a time or a count
+    if _CRUMBS.fullmatch(text):
+        return False  # a breadcrumb trail written without spaces ("Home>News>Headline")
     return not (fu.breadcrumb(text) or fu.ui_buttons(text) or fu.list_heading(text) or fu.debris(text))
 
 
@@ -402,27 +412,101 @@ def _headline_sentence(text: str) -> bool:
     )
 
 
-def _find_title(lines: list[_Line], start: int) -> int | None:
-    """The headline: the page's first line when it reads as one; else the first headline-like
-    line from four lines above the first metadata line (date, byline) down to the first
-    paragraph of prose. Menus (runs of four or more short lines) are skipped."""
+# Words of a URL path that name its format or kind, not its subject.
+_SLUG_NOISE = frozenset(
+    [
+        "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "www", "index", "article", "articles", "story",
+        "stories", "news", "amp", "post", "posts", "content", "detail", "view", "read", "page",
+    ]
+)
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _slug_words(url: str | None) -> set[str]:
+    """The words of a URL's path (``/2019/11/18/new-york-attorney-general-wework/``)."""
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//[^/?#]*([^?#]*)", url or "", re.I)
+    if not m:
+        return set()
+    return {w for w in re.findall(r"[^\W\d_]{3,}", _fold(urllib.parse.unquote(m.group(1)).casefold()))
+            if w not in _SLUG_NOISE}
+
+
+def _slug_match(text: str, slug: set[str]) -> float:
+    """How well a line and the URL's words agree: 0 unless half the line's words are in the URL
+    and either two of them are or they make up half of its words; then the shares summed."""
+    if not slug:
+        return 0.0
+    raw = re.findall(r"[^\W\d_]{3,}", text.casefold())
+    if not raw:
+        return 0.0
+    hits = sum(1 for w in raw if _fold(w) in slug or _fold(w.translate(_TRANSLIT)) in slug)
+    share_line, share_slug = hits / len(raw), hits / len(slug)
+    if share_line < 0.5 or not (hits >= 2 or share_slug >= 0.5):
+        return 0.0
+    return share_line + share_slug
+
+
+# Lines of text above the first paragraph the headline may stand (kickers, bylines, dates,
+# standfirsts and captions stand between them).
+_TITLE_REACH = 12
+
+
+def _find_title(lines: list[_Line], start: int, end: int, url: str | None) -> int | None:
+    """The headline (None when there is none; never made up).
+
+    On a whole page the headline is an ``h1`` just above the article, with the site name,
+    menus, breadcrumbs and teasers further up; and most article URLs spell the headline's
+    words (``/2019/11/18/new-york-attorney-general-investigating-wework/``). So: the nearest
+    headline-like line above the first paragraph (within ``_TITLE_REACH`` lines of text,
+    skipping dates, bylines, captions and menus); unless a line above the end of the prose
+    agrees with the URL's words better (:func:`_slug_match`), and then that line, the nearest
+    to the first paragraph among equals. With no line the URL names, a page whose first line
+    reads as a headline (a scrape of the article region, headline on top) keeps that line.
+    A headline printed twice is its first copy. The URL only picks among lines on the page.
+    """
     head = [i for i in range(min(start, len(lines))) if lines[i].text]
-    if not head:
-        return None
+    body = [i for i in range(max(start, 0), min(end + 1, len(lines))) if lines[i].text]
     shorts = [lines[i].role is None and fu.is_short_label(lines[i].text) for i in head]
     in_run = {head[k] for s, e in fu.link_list_spans(shorts, min_run=4) for k in range(s, e)}
 
-    def ok(i: int) -> bool:
-        return lines[i].role is None and i not in in_run and _title_like(lines[i].core)
+    def free(i: int) -> bool:
+        # a headline printed twice (h1 and breadcrumb, page title or share text) may be the
+        # second copy; a repeated caption or date line is not a headline
+        ln = lines[i]
+        if ln.role == "repeat":
+            return not _caption_like(ln.text) and tm.parse_meta_line(ln.core) is None
+        return ln.role is None
 
-    if ok(head[0]):
-        return head[0]
-    metas = [k for k, i in enumerate(head) if lines[head[k]].role in ("meta", "byline")]
-    first = max(0, metas[0] - 4) if metas else max(0, len(head) - 4)
-    for i in head[first:]:
-        if ok(i):
-            return i
-    return None
+    slug = _slug_words(url)
+    near = next(
+        (i for i in reversed(head[-_TITLE_REACH:]) if free(i) and i not in in_run and _title_like(lines[i].core)), None
+    )
+    near_score = _slug_match(lines[near].core, slug) if near is not None else 0.0
+    scored: list[tuple[float, int]] = []
+    for i in [*reversed(head), *body]:
+        core = lines[i].core
+        if not free(i) or fu.word_count(core) > 40 or fu.is_prose(core) and not _headline_sentence(core):
+            continue
+        score = _slug_match(core, slug)
+        # a headline of one or two words ("Impressum", "Bee Simulator") only on the URL's word
+        if score > 0 and (_title_like(core) or (fu.word_count(core) <= 2 and not fu.strong_reason(core, at_edge=True))):
+            scored.append((score, i))
+    found = near
+    if scored:
+        top = max(sc for sc, _ in scored)
+        if near is None or top > near_score:
+            found = next(i for sc, i in scored if sc >= top)
+    elif head and free(head[0]) and head[0] not in in_run and _title_like(lines[head[0]].core):
+        found = head[0]
+    if found is not None and lines[found].role == "repeat":
+        # the headline printed twice: the first copy is the title, the second its repeat
+        core = lines[found].core
+        found = next((i for i in head if lines[i].role is None and lines[i].core == core), found)
+    return found
 
 
 # ------------------------------------------------------------- 6. edges ---
@@ -547,10 +631,10 @@ def _collect_meta(lines: list[_Line], start: int, end: int) -> _Meta:
         if ln.role == "meta":
             m = tm.parse_meta_line(core)
             if m is not None:
-                meta.published = meta.published or m.published
-                meta.updated = meta.updated or m.updated
                 if i in byline_ok:
                     meta.authors.extend(m.authors)
+                    if not m.authors and (m.published or m.updated) and m.rest:
+                        meta.authors.extend(tm.dated_byline(m.rest) or ())
                 meta.emails.extend(m.emails)
         elif ln.role == "byline":
             meta.authors.append(core)
@@ -562,10 +646,65 @@ def _collect_meta(lines: list[_Line], start: int, end: int) -> _Meta:
             meta.notes.append(core)
         if ln.role in ("note", "signature", "furniture", "meta", "author-note") and fu.word_count(core) <= 40:
             meta.signatures.extend(tm.signature_outlets(core))
-    if meta.published and meta.updated and meta.updated < meta.published:
-        # Two unlabelled dates: the earlier one is the publication.
-        meta.published, meta.updated = meta.updated, meta.published
     return meta
+
+
+# Lines of text between a publication date and an update date printed beside it.
+_UPDATE_REACH = 3
+# A paragraph or long line counts as dated when a date opens it ("27.1.2022 - Bei der ...",
+# "By Ela on 31. October, 2023 | 18 Comments. ..."): one starting in its first 20 characters.
+_LEAD = 40
+
+
+def _dates_near(lines: list[_Line], anchor: int, url: str | None) -> tuple[str | None, str | None]:
+    """(published, updated): the dates written nearest the headline.
+
+    A whole page has dates all over it (teasers, comments, "most read", the day it was
+    served), so the date line nearest the headline (``anchor``, else the first paragraph) is
+    the article's, below it before above it at equal distance. Its update date is one printed
+    within ``_UPDATE_REACH`` lines of it. A date in the URL (``/2019/11/18/``) is the day the
+    CMS filed the article: it wins over a written date of another day (60 of 61 URL dates on
+    news-metadata-dev are the gold day), keeping the time of a written date on that day.
+    """
+    rank = {i: r for r, i in enumerate(i for i, ln in enumerate(lines) if ln.text)}
+    at = rank.get(anchor, len(rank))
+    cands: list[tuple[int, str | None, str | None]] = []
+    for i, ln in enumerate(lines):
+        if not ln.text or ln.role in ("caption", "image", "repeat"):
+            continue
+        if fu.word_count(ln.core) > 30 or ln.role is None and fu.is_prose(ln.text):
+            found = tm.find_dates(ln.core[:_LEAD])
+            if not found or found[0].start > _LEAD // 2:
+                continue
+            pub, upd = tm.line_dates(ln.core[: found[0].end])
+        else:
+            pub, upd = tm.line_dates(ln.core)
+        if pub or upd:
+            cands.append((rank[i], pub, upd))
+
+    def dist(c: tuple[int, str | None, str | None]) -> tuple[int, bool]:
+        return (abs(c[0] - at), c[0] < at)
+
+    cands.sort(key=dist)
+    published = updated = None
+    if cands:
+        first = cands[0]
+        published = first[1]
+        if published is None:
+            beside = [c for c in cands if c[1] and abs(c[0] - first[0]) <= _UPDATE_REACH]
+            # a page printing only an update beside its headline presents the article under
+            # it (as the HTML path reads such pages: ``choose_published``)
+            published = beside[0][1] if beside else first[2]
+        ref = first[0]
+        upds = sorted((c for c in cands if c[2] and abs(c[0] - ref) <= _UPDATE_REACH), key=lambda c: abs(c[0] - ref))
+        updated = upds[0][2] if upds else None
+    url_date = tm.date_from_url(url)
+    if url_date and (published is None or published[:10] != url_date):
+        same = [c[1] for c in cands if c[1] and c[1][:10] == url_date]
+        published = same[0] if same else url_date
+    if published and updated and updated < published:
+        published, updated = updated, published
+    return published, updated
 
 
 def _decide_kind(title: str | None, hits: _KindHits, author_note: bool) -> tuple[str, str]:

@@ -220,7 +220,8 @@ _READING_TIME = re.compile(
     r"(?:min(?:ute)?s?|minuten|mins?\.?|분)\.?\s*(?:read|lesezeit|de\s+lecture|de\s+lectura|읽기)?",
     re.I,
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = EMAIL
 PROTECTED_EMAIL = re.compile(r"\[?\s*email(?:\s|&#160;|&nbsp;|\u00a0)*protected\s*\]?", re.I)
 
 
@@ -296,7 +297,42 @@ def parse_meta_line(line: str) -> MetaLine | None:
     return MetaLine(published, updated, tuple(authors), emails, placeholder, rest)
 
 
+def line_dates(line: str) -> tuple[str | None, str | None]:
+    """(published, updated) written in a line that may hold other words too
+    ("FINTECH 20. Juni 2019", "Erstellt am 1. Mai 2023, geändert am 2. Mai 2023").
+
+    A date after an update label ("Updated", "Stand", "수정") is the update; of unlabelled
+    dates the first is the publication, the next the update.
+    """
+    published = updated = None
+    pos = 0
+    for dm in find_dates(line):
+        if _UPDATE_LABEL.search(line[pos : dm.start]):
+            updated = updated or dm.value
+        elif published is None:
+            published = dm.value
+        elif updated is None:
+            updated = dm.value
+        pos = dm.end
+    return published, updated
+
+
 # ---------------------------------------------------------------- bylines ---
+
+# A user name after a byline cue ("von gizzmo", "by jdoe_42"): written in lower case, so only
+# taken from a line that also carries a date.
+_HANDLE = re.compile(r"^(?i:by|von|par|por|door)\s+(?P<name>[a-z][\w.-]{2,24})$")
+
+
+def dated_byline(part: str) -> list[str] | None:
+    """The author in what is left of a date line beside its date (``MetaLine.rest``): a name written alone
+    ("Janic Cathomen, 01.12.2021", "30. Oktober 2023 Carola Pönisch") or a user name after
+    a byline cue ("Veröffentlicht am 12. Juni 2017 von gizzmo")."""
+    if looks_like_name(part) and not has_outlet_word(part):
+        return [part]
+    m = _HANDLE.match(part)
+    return [m.group("name")] if m else None
+
 
 _BY = re.compile(
     r"^\s*(?:(?:written|words|reported|story|posted|published|text|photos?|geschrieben|verfasst|artikel|"
