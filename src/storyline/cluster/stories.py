@@ -119,13 +119,12 @@ class StoryClusterer:
     n_refine : at most this many passes that move each new article to the story it now
         fits best (k-means-like reassignment corrects what the first articles' order
         decided: on ECB+ dev B3-F1 0.885 without, 0.911 with one pass, 0.918 with two).
-        The passes stop as soon as one moves nothing, so the cap only matters where moves
-        go on: 4 lets the reassignment settle (a move changes two centroids, which can
-        move a neighbour in the next pass); on ECB+ dev topic folds (sixths) story B3-F1
-        0.897 at 2, 0.901 at 3, 0.903 at 4 and beyond (8 measured the same), with
-        document order (0.930), the mean over random orders (0.911 -> 0.912) and thirds
-        (0.875) unchanged. (Fold figures here were scored with ids colliding across folds,
-        see the README's correction; correctly scored, 4 passes give thirds 0.911, sixths 0.918.)
+        The passes stop as soon as one moves nothing. 2: more passes let the reassignment
+        settle further (a move changes two centroids, which can move a neighbour), but on
+        ECB+ dev 4 passes gave the same document-order (0.930) and thirds (0.911) B3-F1,
+        sixths 0.916 -> 0.918 and random orders 0.9114 -> 0.9117, while on a 3k-article
+        corpus of bench/bench_scale.py they doubled the clustering CPU (4.0 -> 7.8 s):
+        moves go on in a large corpus.
     featurizer : the ``Featurizer`` (word/name weighting) to use.
     singleton_factor : in the refinement passes, an article that is alone in its story joins
         the best candidate at ``threshold * singleton_factor``: most articles left alone are
@@ -153,7 +152,7 @@ class StoryClusterer:
         max_candidates: int = 10,
         n_keys: int = 15,
         grace_days: int = 3,
-        n_refine: int = 4,
+        n_refine: int = 2,
         featurizer: Featurizer | None = None,
         singleton_factor: float = 0.8,
     ) -> None:
