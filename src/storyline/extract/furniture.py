@@ -71,7 +71,7 @@ def is_short_label(line: str) -> bool:
 _UI_WORDS = {
     "share", "shares", "sharing", "tweet", "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram",
     "reddit", "pinterest", "email", "e-mail", "mail", "print", "printer", "dictionary", "copy", "link",
-    "url", "kakao", "kakaotalk", "band", "line", "naver", "font", "size", "text", "a", "a+", "a-", "+", "-",
+    "url", "copied", "show", "extra", "options", "kakao", "kakaotalk", "band", "line", "naver", "font", "size", "text", "a", "a+", "a-", "+", "-",
     "listen", "audio", "bookmark", "save", "saved", "scrap", "subscribe", "follow", "us", "on", "comments",
     "comment", "more", "menu", "search", "close", "open", "toggle", "navigation", "home", "top", "back",
     "to", "next", "previous", "prev", "page", "of", "the", "this", "article", "story", "view", "zoom",
@@ -157,6 +157,9 @@ def breadcrumb(line: str) -> list[str] | None:
 
 def ui_buttons(line: str) -> bool:
     """A line made of share/print/dictionary/font buttons ("print dictionary print", "Share Tweet")."""
+    # labels run together where a page's text was saved without the space between two
+    # buttons ("Copy Link URLCopied!"): split at a lower-to-upper-case seam and at "!"
+    line = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|!", " ", line)
     tokens = re.findall(r"[^\s|/·•,]+", line.casefold())
     if not tokens or len(tokens) > 10:
         return False

@@ -325,7 +325,9 @@ def _claim_bare_bylines(lines: list[_Line], start: int, title_idx: int | None) -
         if ln.role is not None or not tm.looks_like_name(ln.core) or tm.has_outlet_word(ln.core):
             continue
         near = idx[max(0, k - 2) : k] + idx[k + 1 : k + 3]
-        if any(lines[j].role == "meta" or j == title_idx for j in near):
+        # beside the title counts only below it: a name-like line just above a headline is a
+        # kicker or section label ("Company Town"), bylines follow the headline
+        if any(lines[j].role == "meta" or (j == title_idx and j < i) for j in near):
             ln.claim("byline", "byline")
 
 
@@ -451,7 +453,7 @@ def _slug_match(text: str, slug: set[str]) -> float:
 
 
 # Lines of text above the first paragraph the headline may stand (kickers, bylines, dates,
-# standfirsts and captions stand between them).
+# standfirsts and captions stand between them; menus and buttons are not counted).
 _TITLE_REACH = 12
 
 
@@ -482,9 +484,10 @@ def _find_title(lines: list[_Line], start: int, end: int, url: str | None) -> in
         return ln.role is None
 
     slug = _slug_words(url)
-    near = next(
-        (i for i in reversed(head[-_TITLE_REACH:]) if free(i) and i not in in_run and _title_like(lines[i].core)), None
-    )
+    # the reach counts lines that could stand between a headline and its article (dates,
+    # bylines, captions, a standfirst), not share buttons and menus
+    pool = [i for i in head if i not in in_run and lines[i].role != "furniture"][-_TITLE_REACH:]
+    near = next((i for i in reversed(pool) if free(i) and _title_like(lines[i].core)), None)
     near_score = _slug_match(lines[near].core, slug) if near is not None else 0.0
     scored: list[tuple[float, int]] = []
     for i in [*reversed(head), *body]:

@@ -442,7 +442,9 @@ _CDN_HOST = re.compile(
     r"ggpht\.com|imgix\.net|fastly\w*\.net|twimg\.com|fbcdn\.net|ytimg\.com|imgur\.com|staticflickr\.com|"
     r"cloudinary\.com|amazonaws\.com|blogspot\.com|blogger\.com|bp\.blogspot\.com|unsplash\.com|"
     r"shutterstock\.com|gettyimages\.\w+|pixabay\.com|wikimedia\.org|cdninstagram\.com|pstatic\.net|"
-    r"daumcdn\.net|kakaocdn\.net|githubusercontent\.com)$",
+    r"daumcdn\.net|kakaocdn\.net|githubusercontent\.com|"
+    # any domain named as a content delivery network ("brightspotcdn.com", "arcpublishing-cdn.io")
+    r"[\w-]*cdn[\w-]*\.(?:com|net|org|io))$",
     re.I,
 )
 
