@@ -130,11 +130,13 @@ def bodies(limit: int | None, images: str) -> dict[str, Any]:
     return out
 
 
-def metadata(limit: int | None, images: str) -> dict[str, Any]:
-    """score_metadata.py figures on news-metadata-dev for storyline's text path."""
+def metadata(limit: int | None, images: str, with_url: bool = True) -> dict[str, Any]:
+    """score_metadata.py figures on news-metadata-dev for storyline's text path (with each
+    page's URL, as a crawl gives it, or without, as a folder of saved text files does)."""
     scorer = load_module(SHARED / "eval" / "score_metadata.py")
     gold, pages = load_metadata_pages(limit)
-    preds = [read_text(f"html/{k}.gz", visible_text(h, images), gold[k].get("url") or None) for k, h in pages.items()]
+    preds = [read_text(f"html/{k}.gz", visible_text(h, images), (gold[k].get("url") or None) if with_url else None)
+             for k, h in pages.items()]
     return dict(evaluate_metadata(scorer, gold, preds))
 
 
@@ -145,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     result = {"images": args.images, "body": bodies(args.limit, args.images),
-              "metadata": metadata(args.limit, args.images)}
+              "metadata": metadata(args.limit, args.images),
+              "metadata_without_url": metadata(args.limit, args.images, with_url=False)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     b = result["body"]
@@ -156,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     m = result["metadata"]
     print(f"metadata (news-metadata-dev, {m['docs']} pages): title exact {m['title']['exact']}, "
           f"date day {m['date']['day']}, author name F1 {m['author']['name_f1']}, body F1 {m['body']['f1']}")
+    m = result["metadata_without_url"]
+    print(f"  the same without URLs: title exact {m['title']['exact']}, date day {m['date']['day']}, "
+          f"author name F1 {m['author']['name_f1']}")
     print(f"wrote {args.out}")
     return 0
 

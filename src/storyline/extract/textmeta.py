@@ -297,6 +297,13 @@ def parse_meta_line(line: str) -> MetaLine | None:
     return MetaLine(published, updated, tuple(authors), emails, placeholder, rest)
 
 
+def opens_with_meta(line: str) -> bool:
+    """Whether a line's first piece (before "|", "·", ...) is a date, byline or reading time
+    ("Veröffentlicht am: 28. Oktober 2023 | Anzahl Kommentare: noch keine", "Lesezeit: 1 min")."""
+    first = _META_SEP.split(line.strip(), maxsplit=1)[0]
+    return bool(first) and (parse_meta_line(first) is not None or bool(_READING_TIME.fullmatch(first.strip())))
+
+
 def line_dates(line: str) -> tuple[str | None, str | None]:
     """(published, updated) written in a line that may hold other words too
     ("FINTECH 20. Juni 2019", "Erstellt am 1. Mai 2023, geändert am 2. Mai 2023").
