@@ -539,7 +539,12 @@ def join_pieces(text: str, quotes: Sequence[Quote], offset: int = 0) -> list[Quo
             # the cue must frame the first piece, in its sentence: in 'A. He stressed B' the
             # cue belongs to B alone (the tagger linked A to it across the sentence)
             # (from the piece's last character: its own final period counts)
-            framed = not _SENTENCE_BREAK.search(text, prev.end - offset - 1, prev.cue_start - offset)
+            # ('"Why now?" she asked. "B"': a question or exclamation mark closing a quotation
+            # ends the quotation, not the sentence that attributes it)
+            at = prev.end - offset - 1
+            if text[at] in "?!" and text[at + 1:at + 2] in _CLOSE + _STRAIGHT and text[at + 1:at + 2]:
+                at += 2
+            framed = not _SENTENCE_BREAK.search(text, at, prev.cue_start - offset)
             if framed and "\n" not in gap and len(gap) <= MAX_PIECE_GAP:
                 # direct only when both pieces are quoted words
                 kind = "direct" if prev.kind == q.kind == "direct" else "indirect"

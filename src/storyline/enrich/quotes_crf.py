@@ -358,6 +358,11 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
     A content goes to the nearest cue in its own sentence(s), else in the sentence just
     before or after it (the "..., he said." after a quote, "He said:" before one); a cue
     takes the nearest source of its sentence, the left one on a tie ("X said", not "said Y").
+    The cue must stand in a paragraph the content covers, or end the paragraph just before it
+    on a colon ("Trump said:" over a quoted paragraph): spaCy's sentences run over paragraph
+    breaks, and a news paragraph that quotes '"A," Ryan said. "B."' must not hand "B" to the
+    next paragraph's "Pence echoed". On PolNeAR dev this alone lifts content exact F1 from
+    57.5 to 60.3 (B then joins A, see quotes.join_pieces, as PolNeAR annotates it).
     """
     sent_idx = [0] * len(doc)
     k = -1
@@ -365,6 +370,13 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
         if t.is_sent_start:
             k += 1
         sent_idx[t.i] = max(k, 0)
+    para_idx = [0] * len(doc)
+    colon_end: set[int] = set()  # paragraphs that end on a colon ("Trump said:")
+    for p, para in enumerate(paragraphs(doc)):
+        for t in para:
+            para_idx[t.i] = p
+        if para and para[-1].text == ":":
+            colon_end.add(p)
     cues = [s for s in spans if s.label == "C"]
     sources = [s for s in spans if s.label == "S"]
     links: list[Link] = []
@@ -373,6 +385,10 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
         best: tuple[int, int, TokenSpan] | None = None
         for c in cues:
             cs = sent_idx[c.start]
+            cp = para_idx[c.start]
+            if not (para_idx[q.start] <= cp <= para_idx[q.end - 1]
+                    or (cp == para_idx[q.start] - 1 and cp in colon_end)):
+                continue
             if q_first <= cs <= q_last:
                 tier = 0
             elif cs in (q_first - 1, q_last + 1):
