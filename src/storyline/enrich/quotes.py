@@ -533,7 +533,13 @@ def join_pieces(text: str, quotes: Sequence[Quote], offset: int = 0) -> list[Quo
     """
     out: list[Quote] = []
     for q in sorted(quotes, key=lambda x: x.start):
-        prev = out[-1] if out else None
+        k = len(out) - 1
+        # the attribution between the pieces may hold a quote of its own ('"A," he said,
+        # referring to the country's official name. "B."'): the piece before it is the one
+        if (k >= 1 and out[k - 1].cue_start is not None and out[k - 1].end <= out[k - 1].cue_start <= out[k].start
+                and out[k].cue_start is not None and out[k].cue_start < out[k].start):
+            k -= 1
+        prev = out[k] if k >= 0 else None
         if q.cue is None and prev is not None and prev.cue_start is not None and prev.end <= prev.cue_start < q.start:
             gap = text[prev.end - offset:q.start - offset]
             # the cue must frame the first piece, in its sentence: in 'A. He stressed B' the
@@ -555,7 +561,7 @@ def join_pieces(text: str, quotes: Sequence[Quote], offset: int = 0) -> list[Quo
                 first = prev.text + extra
                 pieces = prev.pieces or ((prev.start, prev.end),)
                 pieces = (*pieces[:-1], (pieces[-1][0], pieces[-1][1] + len(extra)), (q.start, q.end))
-                out[-1] = prev.replace(text=first + " " + q.text, end=q.end, kind=kind, pieces=pieces)
+                out[k] = prev.replace(text=first + " " + q.text, end=q.end, kind=kind, pieces=pieces)
                 continue
         out.append(q)
     return out
