@@ -536,9 +536,11 @@ def join_pieces(text: str, quotes: Sequence[Quote], offset: int = 0) -> list[Quo
         k = len(out) - 1
         # the attribution between the pieces may hold a quote of its own ('"A," he said,
         # referring to the country's official name. "B."'): the piece before it is the one
-        if (k >= 1 and out[k - 1].cue_start is not None and out[k - 1].end <= out[k - 1].cue_start <= out[k].start
-                and out[k].cue_start is not None and out[k].cue_start < out[k].start):
-            k -= 1
+        if k >= 1:
+            before, inner = out[k - 1], out[k]
+            if (before.cue_start is not None and inner.cue_start is not None
+                    and before.end <= before.cue_start <= inner.start and inner.cue_start < inner.start):
+                k -= 1
         prev = out[k] if k >= 0 else None
         if q.cue is None and prev is not None and prev.cue_start is not None and prev.end <= prev.cue_start < q.start:
             gap = text[prev.end - offset:q.start - offset]

@@ -32,6 +32,7 @@ import bisect
 import importlib.util
 import os
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -380,6 +381,7 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
     cues = [s for s in spans if s.label == "C"]
     sources = [s for s in spans if s.label == "S"]
     links: list[Link] = []
+    own: set[tuple[TokenSpan, TokenSpan | None]] = set()
     for q in (s for s in spans if s.label == "Q"):
         q_first, q_last = sent_idx[q.start], sent_idx[q.end - 1]
         best: tuple[int, int, TokenSpan] | None = None
@@ -406,25 +408,30 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
             if cands:
                 source = min(cands, key=lambda s: (_gap(s, cue), s.start > cue.start))
         links.append(Link(q, cue, source))
-    return _cue_once(doc, links)
+        if best is not None and best[0] == 0:
+            own.add((q, cue))
+    return _cue_once(doc, links, own)
 
 
-def _cue_once(doc: Doc, links: list[Link]) -> list[Link]:
-    """Only the first of several contents that share one cue carries it.
+def _cue_once(doc: Doc, links: list[Link],
+              own: AbstractSet[tuple[TokenSpan, TokenSpan | None]] = frozenset()) -> list[Link]:
+    """Only one of several contents that share one cue carries it: the first of those in the
+    cue's own sentence (``own``: (content, cue) pairs linked within a sentence), else the first.
 
     '"A," he said. "B."' and "He said A, and B" are one cue word for two contents; reporting
-    the cue on every piece would count one word twice. Merging the pieces into one quote was
-    tried and lost content matches on PolNeAR dev (-1.5 exact F1: the annotators mostly keep
-    such pieces apart), so the pieces stay separate quotes with the same speaker.
+    the cue on every piece would count one word twice. The pieces stay separate links here;
+    quotes.join_pieces merges those that PolNeAR annotates as one content. In 'A. He stressed
+    that B' the cue is B's, though A comes first and was linked to it across the sentence.
     """
+    owner: dict[TokenSpan, TokenSpan] = {}
+    for link in sorted(links, key=lambda x: ((x.content, x.cue) not in own, x.content.start)):
+        if link.cue is not None and link.cue not in owner:
+            owner[link.cue] = link.content
     out: list[Link] = []
-    seen: set[TokenSpan] = set()
     for link in sorted(links, key=lambda x: x.content.start):
-        if link.cue is not None and link.cue in seen:
+        if link.cue is not None and owner[link.cue] != link.content:
             out.append(Link(link.content, None, link.source))
             continue
-        if link.cue is not None:
-            seen.add(link.cue)
         out.append(link)
     return out
 
