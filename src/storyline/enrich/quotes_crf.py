@@ -363,7 +363,9 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
     on a colon ("Trump said:" over a quoted paragraph): spaCy's sentences run over paragraph
     breaks, and a news paragraph that quotes '"A," Ryan said. "B."' must not hand "B" to the
     next paragraph's "Pence echoed". On PolNeAR dev this alone lifts content exact F1 from
-    57.5 to 60.3 (B then joins A, see quotes.join_pieces, as PolNeAR annotates it).
+    57.5 to 60.3 (B then joins A, see quotes.join_pieces, as PolNeAR annotates it). Only a
+    content left without a cue that way may still take a neighbouring sentence's cue across
+    the break, if no content of the cue's own paragraphs took it.
     """
     sent_idx = [0] * len(doc)
     k = -1
@@ -382,14 +384,14 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
     sources = [s for s in spans if s.label == "S"]
     links: list[Link] = []
     own: set[tuple[TokenSpan, TokenSpan | None]] = set()
-    for q in (s for s in spans if s.label == "Q"):
+    def nearest(q: TokenSpan, among: Sequence[TokenSpan], same_para: bool) -> tuple[int, int, TokenSpan] | None:
         q_first, q_last = sent_idx[q.start], sent_idx[q.end - 1]
         best: tuple[int, int, TokenSpan] | None = None
-        for c in cues:
+        for c in among:
             cs = sent_idx[c.start]
             cp = para_idx[c.start]
-            if not (para_idx[q.start] <= cp <= para_idx[q.end - 1]
-                    or (cp == para_idx[q.start] - 1 and cp in colon_end)):
+            if same_para and not (para_idx[q.start] <= cp <= para_idx[q.end - 1]
+                                  or (cp == para_idx[q.start] - 1 and cp in colon_end)):
                 continue
             if q_first <= cs <= q_last:
                 tier = 0
@@ -400,6 +402,19 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
             key = (tier, _gap(q, c))
             if best is None or key < best[:2]:
                 best = (key[0], key[1], c)
+        return best
+
+    contents = [s for s in spans if s.label == "Q"]
+    found = {q: nearest(q, cues, same_para=True) for q in contents}
+    # A cue no content of its paragraphs took, beside a content left without one: linked across
+    # the paragraph break after all (a sentence spaCy ran over the break, a headline).
+    taken = {b[2] for b in found.values() if b is not None}
+    spare = [c for c in cues if c not in taken]
+    for q in contents:
+        if found[q] is None and spare:
+            found[q] = nearest(q, spare, same_para=False)
+    for q in contents:
+        best = found[q]
         cue = best[2] if best else None
         source = None
         if cue is not None:
