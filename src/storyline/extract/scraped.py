@@ -327,7 +327,10 @@ def _claim_bare_bylines(lines: list[_Line], start: int, title_idx: int | None) -
         near = idx[max(0, k - 2) : k] + idx[k + 1 : k + 3]
         # beside the title counts only below it: a name-like line just above a headline is a
         # kicker or section label ("Company Town"), bylines follow the headline
-        if any(lines[j].role == "meta" or (j == title_idx and j < i) for j in near):
+        # a few CJK characters alone are as often a menu entry ("讨论", "收起") as a name:
+        # those need a date or e-mail line beside them
+        cjk = bool(tm.CJK_NAME.match(ln.core.strip()))
+        if any(lines[j].role == "meta" or (j == title_idx and j < i and not cjk) for j in near):
             ln.claim("byline", "byline")
 
 

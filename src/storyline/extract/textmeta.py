@@ -357,17 +357,19 @@ _ROLE_AFTER = re.compile(
 )
 _ROLE_TRAIL = re.compile(r"\s*[,|/]\s*(?:the\s+)?[A-Z][\w .&'-]{0,40}$")
 _NAME_TOKEN = re.compile(r"^(?:[A-Z\u00c0-\u00de][\w'’.-]*|[A-Z]\.|(?:van|von|de|der|den|da|di|du|la|le|del|bin|al|el|ibn))$")
-_CJK_NAME = re.compile(r"^[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,5}$")
+CJK_NAME = re.compile(r"^[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,5}$")
 
 
 def looks_like_name(text: str) -> bool:
     """A person's name written alone: 2-4 capitalised Latin words, or 2-5 CJK/Hangul characters."""
     t = text.strip()
-    if _CJK_NAME.match(t):
+    if CJK_NAME.match(t):
         return True
     words = t.split()
     if not 2 <= len(words) <= 4 or len(t) > 40:
         return False
+    if words[-1].casefold() in {"by", "von", "par", "por", "door", "di", "da"}:
+        return False  # a label before a name ("Collected By"), not a name
     if not all(_NAME_TOKEN.match(w) for w in words):
         return False
     return sum(ch.isalpha() for ch in t) >= 0.8 * len(t.replace(" ", ""))
@@ -385,6 +387,7 @@ def parse_byline(text: str) -> list[str] | None:
     t = re.sub(r"\s+", " ", t).strip(" -–—|:;,·•*")
     if not t or len(t) > 120:
         return None
+    t = re.sub(r"^(By|BY|Von|VON)(?=[A-Z][a-z])", r"\1 ", t)  # "ByAlex Bozarjian": a page's text run together
     m = _BY.match(t)
     if m:
         names = m.group("names") or m.group("names2")
