@@ -468,3 +468,34 @@ def test_batched_form_and_empty_page() -> None:
 
 def test_seed_paths_exist() -> None:
     assert len(list(Path(SEEDS).glob("*.txt"))) == 5
+
+
+WHOLE_PAGE = "\n".join([
+    "We use cookies to improve your experience on our site, and by continuing you agree to our use of them.",
+    "Home", "World", "Business", "Sport", "Culture", "Opinion", "Subscribe", "Sign in",
+    "Port authority reopens harbour after storm damage",
+    "By Jane Doe",
+    "March 3, 2024",
+    "The port authority reopened the harbour on Sunday after a storm tore through the docks last week, officials said.",
+    "Cranes were inspected overnight and two berths remain closed while engineers assess the damage to the quay walls.",
+    "Shipping lines said they expected delays of several days as vessels queued outside the breakwater.",
+    "Share", "Tweet", "Email", "Print", "Most read", "Trending", "Newsletter", "Related", "Video", "Podcasts",
+    "Weather", "Markets", "Travel", "Style", "Tech", "Science", "Health", "Obituaries", "Contact us", "Jobs",
+    "Comments",
+    "I have lived by this harbour for thirty years and have never seen a storm like this one, it was terrible.",
+    "Reply", "Report", "Like",
+    "The council should have repaired the quay walls years ago instead of wasting money on the new car park.",
+])
+
+
+def test_whole_page_prose_outside_the_article_goes() -> None:
+    """A cookie notice above the article and readers' comments below it are prose too; the
+    article is the run with the most prose for the least furniture."""
+    a = page(WHOLE_PAGE)
+    assert a.title == "Port authority reopens harbour after storm damage"
+    assert a.text.startswith("The port authority reopened the harbour on Sunday")
+    assert a.text.endswith("queued outside the breakwater.")
+    r = reasons(a)
+    assert r[WHOLE_PAGE.splitlines()[0]].startswith("outside the main text")
+    assert "I have lived by this harbour" not in a.text and "quay walls years ago" not in a.text
+    assert any(v.startswith("outside the main text (below") for v in r.values())
