@@ -295,3 +295,22 @@ def test_a_relative_pronoun_speaks_for_the_noun_it_hangs_on(nlp: Any) -> None:
     sp = _Resolver(extract_mentions(doc), []).speaker(doc, doc[who.i:who.i + 1])
     assert sp.name == "who"  # as written: what PolNeAR marks and the scorer compares
     assert sp.canonical == "Maria Lopez" and sp.entity is not None  # who it is, for reports
+
+
+def test_paragraph_ids_agree_with_paragraphs(nlp: Any, dev: tuple[list, dict]) -> None:
+    """The column-only paragraph numbering link_spans uses equals the Token-based one."""
+    from storyline.enrich.quotes_crf import _paragraph_ids
+
+    texts = ["Trump said:\n\n“We will win.”\n\nHe left.\n", "One line only: no break", *(a.text for a in dev[0][:5])]
+    for text in texts:
+        doc = nlp(text)
+        ids, colon = _paragraph_ids(doc)
+        want = [0] * len(doc)
+        want_colon = set()
+        for p, para in enumerate(paragraphs(doc)):
+            for t in para:
+                want[t.i] = p
+            if para[-1].text == ":":
+                want_colon.add(p)
+        assert ids == want and colon == want_colon
+    assert _paragraph_ids(nlp("Trump said:\n\n“We will win.”"))[1] == {0}

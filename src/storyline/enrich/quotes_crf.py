@@ -151,6 +151,31 @@ def _columns(doc: Doc) -> _Columns:
     return cols
 
 
+def _paragraph_ids(doc: Doc) -> tuple[list[int], set[int]]:
+    """Each token's paragraph number as :func:`paragraphs` counts them (0 for whitespace
+    tokens), and the paragraphs that end on a colon ("Trump said:"); from the columns alone,
+    without making a Token object per token as :func:`paragraphs` does."""
+    cols = _columns(doc)
+    ids = [0] * len(doc)
+    colon: set[int] = set()
+    p, last = 0, -1  # last: the open paragraph's last token (-1: none open)
+    for i, (text, space, newline) in enumerate(zip(cols.text, cols.is_space, cols.newline_after, strict=True)):
+        if space:
+            if "\n" in text and last >= 0:
+                if cols.text[last] == ":":
+                    colon.add(p)
+                p, last = p + 1, -1
+            continue
+        ids[i], last = p, i
+        if newline:
+            if text == ":":
+                colon.add(p)
+            p, last = p + 1, -1
+    if last >= 0 and cols.text[last] == ":":
+        colon.add(p)
+    return ids, colon
+
+
 def paragraphs(doc: Doc) -> Iterator[list[Token]]:
     """The non-space tokens of ``doc`` grouped by paragraph (a line break ends one)."""
     cols = _columns(doc)
@@ -373,13 +398,7 @@ def link_spans(doc: Doc, spans: Sequence[TokenSpan]) -> list[Link]:
         if t.is_sent_start:
             k += 1
         sent_idx[t.i] = max(k, 0)
-    para_idx = [0] * len(doc)
-    colon_end: set[int] = set()  # paragraphs that end on a colon ("Trump said:")
-    for p, para in enumerate(paragraphs(doc)):
-        for t in para:
-            para_idx[t.i] = p
-        if para and para[-1].text == ":":
-            colon_end.add(p)
+    para_idx, colon_end = _paragraph_ids(doc)
     cues = [s for s in spans if s.label == "C"]
     sources = [s for s in spans if s.label == "S"]
     links: list[Link] = []
