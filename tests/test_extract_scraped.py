@@ -499,3 +499,19 @@ def test_whole_page_prose_outside_the_article_goes() -> None:
     assert r[WHOLE_PAGE.splitlines()[0]].startswith("outside the main text")
     assert "I have lived by this harbour" not in a.text and "quay walls years ago" not in a.text
     assert any(v.startswith("outside the main text (below") for v in r.values())
+
+
+def test_byline_cue_on_its_own_line() -> None:
+    body = "\n".join([
+        "Harbour reopens after the storm",
+        "4.02.2022",
+        "par",
+        "Bob Fischer",
+        "The port authority reopened the harbour on Sunday after a storm tore through the docks last week.",
+        "Shipping lines said they expected delays of several days as vessels queued outside.",
+    ])
+    a = page(body)
+    assert a.title == "Harbour reopens after the storm"
+    assert a.authors == ("Bob Fischer",)
+    assert reasons(a)["par"] == "byline label"
+    assert "Bob Fischer" not in a.text

@@ -316,13 +316,23 @@ def _meta_reason(meta: tm.MetaLine) -> str:
     return ", ".join(parts) or "metadata"
 
 
+# A byline cue on a line of its own, the name on the next ("von:" / "Rasender Reporter").
+_BYLINE_CUE = re.compile(r"^(?:by|von|par|por|door|di|da|autor(?:in)?|author|text|written by)\s*:?$", re.I)
+
+
 def _claim_bare_bylines(lines: list[_Line], start: int, title_idx: int | None) -> None:
     """A name alone on a line above the prose is a byline when it sits next to the title, a
-    date, an e-mail address or a placeholder (two lines either way)."""
+    date, an e-mail address or a placeholder (two lines either way), or right under a byline
+    cue standing alone ("von:", "par"; the cue line goes as furniture)."""
     idx = [i for i, ln in enumerate(lines) if ln.text and i < start]
     for k, i in enumerate(idx):
         ln = lines[i]
         if ln.role is not None or not tm.looks_like_name(ln.core) or tm.has_outlet_word(ln.core):
+            continue
+        cue = idx[k - 1] if k and _BYLINE_CUE.match(lines[idx[k - 1]].core) else None
+        if cue is not None and not tm.CJK_NAME.match(ln.core.strip()):
+            lines[cue].claim("furniture", "byline label")
+            ln.claim("byline", "byline")
             continue
         near = idx[max(0, k - 2) : k] + idx[k + 1 : k + 3]
         # beside the title counts only below it: a name-like line just above a headline is a
