@@ -395,10 +395,17 @@ def test_quality_gate_on_rendered_dev_pages() -> None:
         ("le 3 août 2024 à 14h05", "2024-08-03T14:05:00"),
         ("19 de junio de 2025", "2025-06-19"),
         ("Posted 06/19/2025 at 10:00 PM", "2025-06-19T22:00:00"),
+        ("19.10.19, 18:56", "2019-10-19T18:56:00"),
+        ("Stand: 06.11.23 12:00 Uhr", "2023-11-06T12:00:00"),
     ],
 )
 def test_written_dates(text: str, value: str) -> None:
     assert [d.value for d in find_dates(text)][:1] == [value]
+
+
+@pytest.mark.parametrize("text", ["Version 1.10.19", "v2.10.19.4", "Score 2.1.10", "3.5.21"])
+def test_short_numbers_are_not_dates(text: str) -> None:
+    assert find_dates(text) == []
 
 
 def test_meta_lines_and_bylines() -> None:

@@ -86,6 +86,14 @@ _DATE_PATTERNS = [
         r"(?:" + _TIME_SEP + _TIME + r")?",
         re.I,
     ),
+    # 19.10.19, 18:56 (day-first with a two-digit year, as German and Swiss sites print it):
+    # dots only, two digits each, nothing numeric on either side ("1.10.19" or "2.10.19.4",
+    # versions and scores, are not dates)
+    re.compile(
+        r"(?<![\d.])(?P<a>\d{2})(?P<sep>\.)(?P<b>\d{2})\.(?P<y2>\d{2})(?![\d.]\d|\d)"
+        r"(?:" + _TIME_SEP + _TIME + r")?",
+        re.I,
+    ),
     # 20 Jun. 2025, 00:04  /  19 June 2025
     re.compile(
         r"(?<!\w)(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?(?P<mon>" + _MONTH_RE + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})"
@@ -156,7 +164,7 @@ def find_dates(text: str) -> list[DateMatch]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             gd = m.groupdict()
-            y = int(gd["y"])
+            y = int(gd["y"]) if gd.get("y") else 2000 + int(gd["y2"])
             if gd.get("mon"):
                 mo, d = _MONTHS[gd["mon"].lower()], int(gd["d"])
             elif gd.get("a"):
