@@ -78,3 +78,21 @@ def test_scraped_text_floor(scraped_figures: dict[str, float], figure: str) -> N
         f"scraped-text body {figure} fell to {scraped_figures[figure]} (floor {floor}); "
         "run bench/bench_scraped.py to see which pages changed"
     )
+
+
+@pytest.fixture(scope="module")
+def scraped_metadata_figures() -> dict[str, Any]:
+    import bench_scraped
+
+    return bench_scraped.metadata(BASELINES["scraped_metadata"]["subset"], "markdown")
+
+
+@pytest.mark.parametrize("figure", sorted(BASELINES["scraped_metadata"]["floors"]))
+def test_scraped_text_metadata_floor(scraped_metadata_figures: dict[str, Any], figure: str) -> None:
+    """Title, date, authors and body of real pages saved as visible text, read by the text path."""
+    field, name = figure.split(".")
+    floor = BASELINES["scraped_metadata"]["floors"][figure]
+    value = scraped_metadata_figures[field][name]
+    assert value is not None and value >= floor, (
+        f"scraped-text metadata {figure} fell to {value} (floor {floor}); run bench/bench_scraped.py"
+    )
